@@ -1,0 +1,5 @@
+"""Training configuration dataclasses (public plugin API)."""
+
+from motrix.config.rl import BaseRLCfg, PPOCfg
+
+__all__ = ["BaseRLCfg", "PPOCfg"]

@@ -1,0 +1,104 @@
+"""What the core hands a backend's trainer, and what it gets back.
+
+``motrix train`` resolves env, configs and backend, creates the run directory, and then
+calls ``Trainer().train(job)``; ``motrix play`` calls ``Trainer().play(job)``. A backend's
+trainer needs nothing else from the core to do its work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from motrix.config import PPOCfg
+from motrix.env.cfg import EnvCfg
+from motrix.plugin.specs import EnvSpec
+from motrix.runs.rundir import RunDir
+
+if TYPE_CHECKING:
+    from motrix.env import NpEnv
+
+
+@dataclass
+class TrainJob:
+    """One training run to carry out."""
+
+    env_spec: EnvSpec
+    """The env to train on."""
+    env_cfg: EnvCfg
+    """Env config with ``--env-set`` overrides applied (validated)."""
+    rl_cfg: PPOCfg
+    """RL config with ``--set``/``--num-envs``/``--seed``/``--steps`` applied (validated)."""
+    run: RunDir
+    """Where metadata, TensorBoard events and checkpoints go."""
+    resume_from: Path | None = None
+    """Checkpoint to continue from (weights, optimizer, normalizers, step counter)."""
+    quiet: bool = False
+    """No progress lines (tests)."""
+
+    def make_env(self, num_envs: int | None = None) -> "NpEnv":
+        """Build the batched env for this job, seeded from the RL config."""
+        from motrix.env.make import make_from_spec
+
+        return make_from_spec(
+            self.env_spec, self.env_cfg, num_envs or self.rl_cfg.num_envs, seed=self.rl_cfg.seed
+        )
+
+
+@dataclass
+class TrainResult:
+    """What a finished (or interrupted) training produced."""
+
+    env_steps: int
+    """Env-steps done in total (all envs, including those before a resume)."""
+    wall_seconds: float
+    """Wall time of this invocation's training loop."""
+    final_mean_return: float | None
+    """Mean return of the last completed episodes."""
+    checkpoint: Path | None
+    """The last checkpoint written."""
+    interrupted: bool = False
+    """True when stopped by SIGINT/SIGTERM."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Backend-specific figures (e.g. time to reach a return)."""
+
+
+@dataclass
+class PlayJob:
+    """Run a trained policy deterministically."""
+
+    env_spec: EnvSpec
+    env_cfg: EnvCfg
+    rl_cfg: PPOCfg
+    checkpoint: Path
+    """Checkpoint file to load."""
+    episodes: int = 10
+    """Episodes to complete (across all envs) before stopping."""
+    num_envs: int = 1
+    """Envs played in parallel."""
+    seed: int = 0
+    """Seed for the env's resets."""
+    video: Path | None = None
+    """Render to this video file when set."""
+
+    def make_env(self) -> "NpEnv":
+        from motrix.env.make import make_from_spec
+
+        return make_from_spec(self.env_spec, self.env_cfg, self.num_envs, seed=self.seed)
+
+
+@dataclass
+class PlayResult:
+    returns: list[float]
+    """Return of each completed episode, in order of completion."""
+    lengths: list[int]
+    """Length in control steps of each completed episode."""
+
+
+class Trainer(Protocol):
+    """What ``BackendSpec.trainer`` must be: constructed with no arguments."""
+
+    def train(self, job: TrainJob) -> TrainResult: ...
+
+    def play(self, job: PlayJob) -> PlayResult: ...

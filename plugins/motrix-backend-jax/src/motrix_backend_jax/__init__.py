@@ -1,0 +1,1 @@
+"""motrix training backend: PPO through skrl 2.x on JAX + Flax."""

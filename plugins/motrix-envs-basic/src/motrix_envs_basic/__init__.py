@@ -1,0 +1,1 @@
+"""motrix envs: cartpole and classic control/locomotion tasks on MotrixSim."""

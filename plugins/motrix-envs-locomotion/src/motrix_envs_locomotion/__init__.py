@@ -1,0 +1,1 @@
+"""motrix envs: Unitree Go1 walking on flat, rough and stairs terrain."""
