@@ -112,3 +112,19 @@ def parse_overrides(
                 f"{flag} {key}={raw!r}: expected {type_name(tp)}"
             ) from None
     return result
+
+
+def from_dict(cls: type, values: dict[str, Any]) -> Any:
+    """Rebuild a config dataclass from ``dataclasses.asdict`` output read back from JSON.
+
+    Keys the class no longer has are ignored; JSON lists become tuples where the field is one.
+    """
+    types_by_name = field_types(cls)
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in types_by_name:
+            continue
+        if isinstance(value, list) and typing.get_origin(types_by_name[name]) is tuple:
+            value = tuple(value)
+        kwargs[name] = value
+    return cls(**kwargs)

@@ -30,7 +30,9 @@ class BaseRLCfg:
     max_env_steps: int = 1_000_000
     """Training budget in env-steps, all envs together (``--steps`` overrides it)."""
     check_point_interval: int = 50
-    """Vectorized iterations between checkpoints (and between TensorBoard writes)."""
+    """Vectorized iterations between checkpoints (TensorBoard is written after every update)."""
+    target_return: float | None = None
+    """Mean episode return counted as solved: time and env-steps to first reach it are reported."""
 
     def replace(self: T, **updates: Any) -> T:
         """A copy with some fields changed (validated)."""

@@ -9,10 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from motrix.plugin.lazy import resolve
+from motrix.errors import PluginError
+from motrix.plugin.lazy import resolve as _resolve
 
 #: A class (or callable) or a lazy ``"package.module:attr"`` reference to one.
 Ref = Union[type, str, Any]
+
+
+def resolve(ref: Ref, what: str) -> Any:
+    """Load a lazy reference; a plugin's broken reference is one clear error."""
+    try:
+        return _resolve(ref)
+    except Exception as exc:
+        raise PluginError(f"cannot load {what} {ref!r}: {type(exc).__name__}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,10 @@ class EnvSpec:
     """One line shown by ``motrix list``."""
 
     def load_cfg_class(self) -> type:
-        return resolve(self.cfg)
+        return resolve(self.cfg, f"config of env {self.name!r}")
 
     def load_env_class(self) -> type:
-        return resolve(self.env)
+        return resolve(self.env, f"env {self.name!r}")
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ class RLConfigSpec:
         return (self.env, self.framework, self.backend, self.algorithm)
 
     def load_cfg_class(self) -> type:
-        return resolve(self.cfg)
+        return resolve(self.cfg, f"RL config of env {self.env!r}")
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,8 @@ class BackendSpec:
     Only called when choosing a backend for training, never by ``motrix list``."""
     install_hint: str = ""
     """What to run to install this backend; defaults to ``pip install <distribution>``."""
+    checkpoint_suffix: str = ""
+    """File suffix of this backend's checkpoints (e.g. ``".pt"``), to play a bare file."""
 
     def load_trainer_class(self) -> type:
-        return resolve(self.trainer)
+        return resolve(self.trainer, f"trainer of backend {self.name!r}")

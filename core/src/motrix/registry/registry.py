@@ -31,9 +31,10 @@ class Conflict:
 
     @property
     def message(self) -> str:
+        a, b = sorted((self.first, self.second), key=lambda r: r.name)
         return (
-            f"conflict: {self.what} is provided by both {self.first.provenance} and "
-            f"{self.second.provenance}; uninstall one or block it with MOTRIX_DISABLE_PLUGINS"
+            f"conflict: {self.what} is provided by both {a.provenance} and "
+            f"{b.provenance}; uninstall one or block it with MOTRIX_DISABLE_PLUGINS"
         )
 
 

@@ -12,4 +12,5 @@ def motrix_backends():
         requires=("jax", "flax", "optax", "skrl"),
         device_probe="motrix_backend_jax.device:has_gpu",
         description="PPO (skrl 2.x) on JAX + Flax; GPU when available, else CPU",
+        checkpoint_suffix=".msgpack",
     )

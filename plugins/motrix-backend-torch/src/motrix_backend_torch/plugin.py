@@ -12,4 +12,5 @@ def motrix_backends():
         requires=("torch", "skrl"),
         device_probe="motrix_backend_torch.device:has_gpu",
         description="PPO (skrl 2.x) on PyTorch; CUDA when available, else CPU",
+        checkpoint_suffix=".pt",
     )

@@ -1,0 +1,1 @@
+"""The ``motrix`` command line."""

@@ -1,0 +1,59 @@
+"""``motrix train``, ``play``, ``view`` and ``bench``: thin over ``motrix.training.run``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+from motrix.errors import UsageError
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from motrix.training.run import TrainRequest, train
+
+    outcome = train(TrainRequest(
+        env=args.env, backend=args.backend, num_envs=args.num_envs, seed=args.seed,
+        rand_seed=args.rand_seed, steps=args.steps, sets=args.sets, env_sets=args.env_sets,
+        runs_dir=args.runs_dir, resume=args.resume, quiet=args.quiet,
+    ))
+    print(outcome.run.path)
+    return outcome.exit_code
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from motrix.training.run import PlayRequest, play
+
+    result, checkpoint = play(PlayRequest(
+        env=args.env, run=args.run, checkpoint=args.checkpoint, episodes=args.episodes,
+        num_envs=args.num_envs, seed=args.seed, runs_dir=args.runs_dir, video=args.video,
+        backend=args.backend,
+    ))
+    print(f"checkpoint: {checkpoint}")
+    for i, (ret, length) in enumerate(zip(result.returns, result.lengths), 1):
+        print(f"episode {i:3d}: return {ret:10.2f}  length {length}")
+    if result.returns:
+        print(f"mean return over {len(result.returns)} episodes: {statistics.fmean(result.returns):.2f}")
+    return 0
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    if args.num_envs <= 0:
+        raise UsageError(f"--num-envs must be > 0, got {args.num_envs}")
+    from motrix.view import run_view
+
+    run_view(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed,
+             **({"video": args.video} if args.video else {}))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    if args.num_envs <= 0:
+        raise UsageError(f"--num-envs must be > 0, got {args.num_envs}")
+    if args.steps <= 0:
+        raise UsageError(f"--steps must be > 0, got {args.steps}")
+    from motrix.bench import format_bench, run_bench
+
+    result = run_bench(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed)
+    print(json.dumps(result, indent=2) if args.json else format_bench(result))
+    return 0

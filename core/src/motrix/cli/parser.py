@@ -1,0 +1,71 @@
+"""Argument parser of ``motrix`` (argparse: cheap to import, so ``motrix list`` stays fast)."""
+
+from __future__ import annotations
+
+import argparse
+
+from motrix import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"motrix: error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="motrix", description="Train and run robot-learning policies on MotrixSim.")
+    parser.add_argument("--version", action="version", version=f"motrix {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    train = sub.add_parser("train", help="train a policy for an env")
+    train.add_argument("env", help="env name (see `motrix list envs`)")
+    train.add_argument("--backend", help="training backend (default: chosen by device)")
+    train.add_argument("--num-envs", type=int, help="parallel envs")
+    seed = train.add_mutually_exclusive_group()
+    seed.add_argument("--seed", type=int, help="random seed")
+    seed.add_argument("--rand-seed", action="store_true", help="draw a random seed")
+    train.add_argument("--steps", type=int, help="training budget in env-steps (all envs together)")
+    train.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                       help="override an RL config field (repeatable)")
+    train.add_argument("--env-set", dest="env_sets", action="append", default=[], metavar="KEY=VALUE",
+                       help="override an env config field (repeatable)")
+    train.add_argument("--runs-dir", help="where runs go (default: $MOTRIX_RUNS_DIR or ./runs)")
+    train.add_argument("--resume", metavar="RUN", help="continue a run: 'latest' or a run directory")
+    train.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    play = sub.add_parser("play", help="run a trained policy and print its returns")
+    play.add_argument("env")
+    source = play.add_mutually_exclusive_group()
+    source.add_argument("--run", help="'latest' (default) or a run directory")
+    source.add_argument("--checkpoint", help="a checkpoint file")
+    play.add_argument("--episodes", type=int, default=10, help="episodes to play (default 10)")
+    play.add_argument("--num-envs", type=int, help="envs played in parallel")
+    play.add_argument("--seed", type=int, default=0, help="seed of the env resets")
+    play.add_argument("--backend", help="backend to load a bare checkpoint file with")
+    play.add_argument("--runs-dir", help="where runs are (default: $MOTRIX_RUNS_DIR or ./runs)")
+    play.add_argument("--video", help="render to this video file")
+
+    view = sub.add_parser("view", help="look at an env under random actions")
+    view.add_argument("env")
+    view.add_argument("--num-envs", type=int, default=4)
+    view.add_argument("--steps", type=int, default=1000)
+    view.add_argument("--seed", type=int, default=0)
+    view.add_argument("--video", help="render to this video file")
+
+    listing = sub.add_parser("list", help="what the installed plugins provide")
+    listing.add_argument("what", nargs="?", choices=("envs", "configs", "backends"), help="one section only")
+    listing.add_argument("--json", action="store_true")
+
+    plugins = sub.add_parser("plugins", help="installed plugins and their status")
+    plugins.add_argument("--json", action="store_true")
+
+    bench = sub.add_parser("bench", help="env-steps/s of an env against raw physics")
+    bench.add_argument("env")
+    bench.add_argument("--num-envs", type=int, default=1024)
+    bench.add_argument("--steps", type=int, default=1000, help="batched steps to time")
+    bench.add_argument("--seed", type=int, default=0)
+    bench.add_argument("--json", action="store_true")
+    return parser

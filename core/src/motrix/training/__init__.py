@@ -1,0 +1,1 @@
+"""What training backends share: the job interface, run orchestration, stats, progress."""

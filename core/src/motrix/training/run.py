@@ -1,0 +1,222 @@
+"""``motrix train`` and ``motrix play`` from the user's words to a backend's trainer.
+
+Read top to bottom: resolve env → backend → RL config, apply overrides, create (or reopen)
+the run directory, write metadata, hand a ``TrainJob`` to the backend, record how it ended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from motrix.config import PPOCfg
+from motrix.config.overrides import from_dict, parse_overrides
+from motrix.env.cfg import EnvCfg
+from motrix.env.make import make_env_cfg
+from motrix.errors import MotrixError, UsageError
+from motrix.plugin.lazy import resolve as resolve_ref
+from motrix.plugin.specs import BackendSpec, EnvSpec
+from motrix.registry import choose_backend, get_backend, get_env, get_registry, get_rl_config
+from motrix.runs.rundir import RunDir, initial_metadata, runs_root
+from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
+from motrix.training.signals import graceful_stop
+from motrix.training.versions import collect_versions
+
+
+@dataclass
+class TrainRequest:
+    """What the user asked ``motrix train`` for."""
+
+    env: str
+    backend: str | None = None
+    num_envs: int | None = None
+    seed: int | None = None
+    rand_seed: bool = False
+    steps: int | None = None
+    sets: Sequence[str] = field(default_factory=tuple)
+    env_sets: Sequence[str] = field(default_factory=tuple)
+    runs_dir: str | None = None
+    resume: str | None = None
+    quiet: bool = False
+
+
+@dataclass
+class TrainOutcome:
+    run: RunDir
+    result: TrainResult
+    exit_code: int
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _load_trainer(backend: BackendSpec) -> Any:
+    return backend.load_trainer_class()()
+
+
+def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PPOCfg | None = None) -> PPOCfg:
+    """The env's RL config for ``backend`` (or ``base``), with the request's overrides."""
+    if base is None:
+        base = get_rl_config(env, backend.name, framework=backend.framework).load_cfg_class()()
+    updates = parse_overrides(type(base), request.sets, "--set")
+    if request.num_envs is not None:
+        updates["num_envs"] = request.num_envs
+    if request.rand_seed:
+        updates["seed"] = random.SystemRandom().randrange(2**31)
+    elif request.seed is not None:
+        updates["seed"] = request.seed
+    if request.steps is not None:
+        updates["max_env_steps"] = request.steps
+    return base.replace(**updates)
+
+
+def _configs_from_metadata(metadata: dict[str, Any]) -> tuple[PPOCfg, EnvCfg]:
+    try:
+        rl_cls = resolve_ref(metadata["rl_cfg_class"])
+        env_cls = resolve_ref(metadata["env_cfg_class"])
+        return from_dict(rl_cls, metadata["rl_cfg"]), from_dict(env_cls, metadata["env_cfg"])
+    except (KeyError, ImportError, AttributeError, TypeError) as exc:
+        raise MotrixError(f"run metadata cannot rebuild its configs: {exc}") from None
+
+
+def train(request: TrainRequest) -> TrainOutcome:
+    env_spec = get_env(request.env)
+    root = runs_root(request.runs_dir)
+    resume_from: Path | None = None
+
+    if request.resume:
+        run = RunDir.resolve(request.resume, root, request.env)
+        metadata = run.read_metadata()
+        if metadata.get("env") != request.env:
+            raise UsageError(
+                f"run {run.path} trained env {metadata.get('env')!r}, not {request.env!r}; "
+                f"resume it with `motrix train {metadata.get('env')} --resume {run.path}`"
+            )
+        if request.backend and request.backend != metadata.get("backend"):
+            raise UsageError(
+                f"run {run.path} was trained with backend {metadata.get('backend')!r}; "
+                "a run resumes on the backend that made it"
+            )
+        backend = get_backend(metadata["backend"])
+        trainer = _load_trainer(backend)
+        stored_rl, env_cfg = _configs_from_metadata(metadata)
+        if request.env_sets:
+            raise UsageError("--env-set cannot change the env of a run being resumed")
+        rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
+        if rl_cfg.num_envs != stored_rl.num_envs:
+            raise UsageError("--num-envs cannot change when resuming: the rollout memory is sized by it")
+        resume_from = run.checkpoints(backend.checkpoint_suffix or "ckpt").path("latest")
+        if resume_from is None:
+            raise UsageError(f"run {run.path} has no checkpoint to resume from")
+        run.update_metadata(status="running", rl_cfg=dataclasses.asdict(rl_cfg),
+                            resumed_from=str(resume_from))
+    else:
+        backend = choose_backend(request.backend)
+        rl_cfg = build_rl_cfg(request.env, backend, request)
+        env_cfg = make_env_cfg(env_spec, parse_overrides(env_spec.load_cfg_class(), request.env_sets, "--env-set"))
+        trainer = _load_trainer(backend)  # fail before creating an empty run directory
+        run = RunDir.create(root, request.env, backend.name)
+        run.write_metadata(initial_metadata(
+            env=request.env, backend=backend.name, framework=backend.framework,
+            rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager),
+        ))
+
+    if not request.quiet:
+        _say(f"motrix: training {request.env} with backend {backend.name} "
+             f"({rl_cfg.num_envs} envs, {rl_cfg.max_env_steps:,} env-steps, seed {rl_cfg.seed})")
+        _say(f"motrix: run directory {run.path}")
+    job = TrainJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, run=run,
+                   resume_from=resume_from, quiet=request.quiet)
+    with graceful_stop() as stop:
+        try:
+            result = trainer.train(job)
+        except KeyboardInterrupt:
+            # The trainer did not handle it; whatever checkpoint exists is the last complete one.
+            run.update_metadata(status="interrupted")
+            raise
+        except BaseException as exc:
+            run.update_metadata(status="failed", error=f"{type(exc).__name__}: {exc}")
+            raise
+    status = "interrupted" if result.interrupted else "completed"
+    run.update_metadata(
+        status=status, env_steps=result.env_steps, final_mean_return=result.final_mean_return,
+        last_checkpoint=str(result.checkpoint) if result.checkpoint else None,
+        wall_seconds=result.wall_seconds, **({"extra": result.extra} if result.extra else {}),
+    )
+    if result.interrupted:
+        _say(f"motrix: interrupted; resume with `motrix train {request.env} --resume {run.path}`")
+        return TrainOutcome(run, result, stop.exit_code or 130)
+    if not request.quiet:
+        mean = "n/a" if result.final_mean_return is None else f"{result.final_mean_return:.1f}"
+        _say(f"motrix: done: {result.env_steps:,} env-steps in {result.wall_seconds:.1f} s, "
+             f"mean return {mean}; play it with `motrix play {request.env} --run {run.path}`")
+    return TrainOutcome(run, result, 0)
+
+
+@dataclass
+class PlayRequest:
+    """What the user asked ``motrix play`` for."""
+
+    env: str
+    run: str | None = None
+    checkpoint: str | None = None
+    episodes: int = 10
+    num_envs: int | None = None
+    seed: int = 0
+    runs_dir: str | None = None
+    video: str | None = None
+    backend: str | None = None
+
+
+def _backend_for_file(path: Path) -> BackendSpec:
+    registry = get_registry()
+    for provided in registry.backends.values():
+        suffix = provided.spec.checkpoint_suffix
+        if suffix and path.name.endswith(suffix):
+            return get_backend(provided.spec.name)
+    raise UsageError(f"cannot tell which backend wrote {path.name}; name it with --backend")
+
+
+def play(request: PlayRequest) -> tuple[PlayResult, Path]:
+    env_spec = get_env(request.env)
+    if request.episodes <= 0:
+        raise UsageError(f"--episodes must be > 0, got {request.episodes}")
+    metadata: dict[str, Any] | None = None
+    if request.checkpoint:
+        checkpoint = Path(request.checkpoint)
+        if not checkpoint.is_file():
+            raise UsageError(f"checkpoint {checkpoint} does not exist")
+        run_path = checkpoint.resolve().parent.parent
+        if (run_path / "metadata.json").exists():
+            metadata = RunDir(run_path).read_metadata()
+    else:
+        run = RunDir.resolve(request.run or "latest", runs_root(request.runs_dir), request.env)
+        metadata = run.read_metadata()
+        backend = get_backend(metadata["backend"])
+        checkpoint = run.checkpoints(backend.checkpoint_suffix or "ckpt").path("latest")
+        if checkpoint is None:
+            raise UsageError(f"run {run.path} has no checkpoint yet")
+
+    if metadata is not None:
+        if metadata.get("env") != request.env:
+            raise UsageError(f"checkpoint {checkpoint} was trained on env {metadata.get('env')!r}, not {request.env!r}")
+        backend = get_backend(request.backend or metadata["backend"])
+        rl_cfg, env_cfg = _configs_from_metadata(metadata)
+    else:
+        backend = get_backend(request.backend) if request.backend else _backend_for_file(checkpoint)
+        rl_cfg = get_rl_config(request.env, backend.name, framework=backend.framework).load_cfg_class()()
+        env_cfg = make_env_cfg(env_spec)
+
+    num_envs = request.num_envs or min(rl_cfg.play_num_envs, request.episodes)
+    if num_envs <= 0:
+        raise UsageError(f"--num-envs must be > 0, got {num_envs}")
+    job = PlayJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, checkpoint=checkpoint,
+                  episodes=request.episodes, num_envs=num_envs, seed=request.seed,
+                  video=Path(request.video) if request.video else None)
+    return _load_trainer(backend).play(job), checkpoint
