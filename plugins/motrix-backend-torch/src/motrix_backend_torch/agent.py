@@ -1,0 +1,82 @@
+"""skrl's torch PPO with what motrix adds around it.
+
+- ``record_transition``: per-env episode returns and per-term reward / metric totals from
+  the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
+  agent does; and the observation an episode really ended on in place of the post-reset
+  one, so that time-limit bootstrapping values the right state.
+- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
+  TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
+  progress lines and checkpoints.
+- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
+  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from skrl.agents.torch.ppo import PPO
+
+from motrix.training.episode_stats import EpisodeStats
+
+
+class MotrixPPO(PPO):
+    """PPO plus episode statistics, an iteration hook and a global step for TensorBoard."""
+
+    def __init__(self, *, num_envs: int, start_iteration: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.num_envs = num_envs
+        self.start_iteration = start_iteration
+        """Vectorized iterations done before this invocation (resume)."""
+        self.iterations_this_run = 0
+        """Vectorized iterations completed by this invocation."""
+        self.episode_stats = EpisodeStats(num_envs)
+        self.on_iteration: Callable[[int], None] | None = None
+        """Called after every iteration with the total iterations done (resume included)."""
+
+    def global_env_steps(self, timestep: int) -> int:
+        """Env-steps done after ``timestep`` iterations of this invocation."""
+        return (self.start_iteration + timestep) * self.num_envs
+
+    def record_transition(self, *, rewards, next_observations, terminated, truncated, infos, **kwargs) -> None:
+        if self.training:
+            state = infos["np_state"]
+            self.episode_stats.update(
+                state.reward, state.terminated | state.truncated, infos.get("Reward"), infos.get("metrics")
+            )
+        super().record_transition(
+            rewards=rewards,
+            # the final observation of episodes that ended here (== next_observations elsewhere)
+            next_observations=infos.get("final_observations", next_observations),
+            terminated=terminated,
+            truncated=truncated,
+            infos=infos,
+            **kwargs,
+        )
+
+    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
+        super().post_interaction(timestep=timestep, timesteps=timesteps)
+        self.iterations_this_run = timestep + 1
+        if self.on_iteration is not None:
+            self.on_iteration(self.start_iteration + timestep + 1)
+
+    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
+        step = self.global_env_steps(timestep)
+        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
+        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
+            if v and k.endswith("(min)"):
+                scalars[k] = float(np.min(v))
+            elif v and k.endswith("(max)"):
+                scalars[k] = float(np.max(v))
+        scalars.update(self.episode_stats.drain())
+        for tag, value in scalars.items():
+            self.writer.add_scalar(tag=tag, value=value, timestep=step)
+        self._track_rewards.clear()
+        self._track_timesteps.clear()
+        self.tracking_data.clear()
+
+    def lr(self) -> float:
+        """The optimizer's current learning rate."""
+        return float(self.optimizer.param_groups[0]["lr"])

@@ -1,0 +1,278 @@
+"""``TorchTrainer``: PPO through skrl 2.x on PyTorch, for ``motrix train`` and ``motrix play``.
+
+``train`` reads top to bottom: device → env → wrapper → models → PPO_CFG → memory →
+agent (→ restore on resume) → SequentialTrainer, with a per-iteration hook that prints
+progress and writes checkpoints into the run directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from skrl import logger as skrl_logger
+from skrl.agents.torch import ExperimentCfg
+from skrl.agents.torch.ppo import PPO_CFG
+from skrl.memories.torch import RandomMemory
+from skrl.resources.preprocessors.torch import RunningStandardScaler
+from skrl.resources.schedulers.torch import KLAdaptiveLR
+from skrl.trainers.torch import SequentialTrainer, SequentialTrainerCfg
+from skrl.utils import set_seed
+
+from motrix.errors import CheckpointError
+from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
+from motrix.training.progress import Progress, TargetTracker
+from motrix.training.skrl_cfg import skrl_ppo_settings
+
+from motrix_backend_torch import checkpoint
+from motrix_backend_torch.agent import MotrixPPO
+from motrix_backend_torch.device import configure_threads, describe, pick_device
+from motrix_backend_torch.models import build_models, model_spec
+from motrix_backend_torch.wrapper import NpEnvWrapper
+
+LABEL = "torch"
+
+
+def _space_dim(space) -> int:
+    return int(np.prod(space.shape))
+
+
+class TorchTrainer:
+    """The ``trainer`` of ``BackendSpec(name="torch")``."""
+
+    checkpoint_suffix = checkpoint.SUFFIX
+
+    # -- motrix train ------------------------------------------------------------------
+    def train(self, job: TrainJob) -> TrainResult:
+        cfg = job.rl_cfg
+        settings = skrl_ppo_settings(cfg)
+        skrl_logger.setLevel(logging.WARNING)  # skrl's INFO lines would interleave with progress
+
+        # Device and seeding
+        device = pick_device()
+        threads = configure_threads(device)
+        set_seed(cfg.seed)  # random, NumPy, torch (and skrl's keys)
+
+        # Env, wrapped for skrl
+        env = job.make_env()
+        wrapped = NpEnvWrapper(env, device)
+        obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
+
+        # Where we start: fresh, or the checkpoint being resumed
+        resume_header, resume_state = None, None
+        start_env_steps = 0
+        if job.resume_from is not None:
+            resume_header, resume_state = checkpoint.load(job.resume_from, device)
+            checkpoint.check_env(resume_header, job.resume_from, job.env_spec.name, obs_dim, act_dim)
+            if resume_header["model"] != model_spec(cfg):
+                raise CheckpointError(
+                    f"checkpoint {job.resume_from} has networks {resume_header['model']}, "
+                    f"the config asks for {model_spec(cfg)}"
+                )
+            start_env_steps = int(resume_header["env_steps"])
+        total_iterations = settings.timesteps
+        start_iteration = start_env_steps // cfg.num_envs
+        remaining = max(0, total_iterations - start_iteration)
+        total_env_steps = total_iterations * cfg.num_envs
+
+        # Models: policy and value (one object when the trunk is shared)
+        models = build_models(model_spec(cfg), env.observation_space, env.action_space, device)
+
+        # skrl 2.x PPO configuration
+        agent_cfg = PPO_CFG(
+            **settings.agent_kwargs,
+            learning_rate_scheduler=KLAdaptiveLR if settings.kl_scheduler_kwargs else None,
+            learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
+            observation_preprocessor=RunningStandardScaler if settings.observation_normalizer else None,
+            observation_preprocessor_kwargs={"size": env.observation_space, "device": device},
+            value_preprocessor=RunningStandardScaler if settings.value_normalizer else None,
+            value_preprocessor_kwargs={"size": 1, "device": device},
+            experiment=ExperimentCfg(
+                directory=str(job.run.path.parent),
+                experiment_name=job.run.path.name,  # TensorBoard events go straight into the run
+                write_interval=cfg.rollouts,  # once per PPO update
+                checkpoint_interval=0,  # motrix writes its own checkpoints (below)
+            ),
+        )
+
+        # Rollout memory: one rollout of every env
+        memory = RandomMemory(memory_size=settings.memory_size, num_envs=cfg.num_envs, device=device)
+
+        # The agent
+        agent = MotrixPPO(
+            num_envs=cfg.num_envs, start_iteration=start_iteration, models=models, memory=memory,
+            observation_space=env.observation_space, action_space=env.action_space, device=device, cfg=agent_cfg,
+        )
+        if resume_state is not None:
+            _restore(agent, resume_state, job.resume_from)
+
+        progress = Progress(LABEL, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
+        progress.message(f"device {describe(device)}")
+        job.run.update_metadata(device=describe(device), torch_threads=threads)
+        if resume_header is not None:
+            progress.message(f"resuming from {job.resume_from} at {start_env_steps:,} env-steps")
+
+        # Checkpoints: every check_point_interval iterations, plus one at the end
+        store = job.run.checkpoints(checkpoint.SUFFIX)
+        header = {
+            "env": job.env_spec.name, "obs_dim": obs_dim, "action_dim": act_dim,
+            "num_envs": cfg.num_envs, "model": model_spec(cfg),
+        }
+        last = {"path": job.resume_from, "iteration": start_iteration}
+
+        def save(iteration: int) -> None:
+            env_steps = iteration * cfg.num_envs
+            state = _agent_state(agent)
+            last["path"] = store.save(
+                env_steps,
+                lambda tmp: checkpoint.save(tmp, {**header, "env_steps": env_steps, "iteration": iteration}, state),
+                agent.episode_stats.mean_recent_return(),
+            )
+            last["iteration"] = iteration
+            agent.writer.flush()
+            job.run.update_metadata(env_steps=env_steps)
+
+        target = TargetTracker(cfg.target_return, progress.start_time)
+        seen = {"episodes": -1, "mean": None}
+
+        def on_iteration(iteration: int) -> None:
+            stats = agent.episode_stats
+            if stats.episodes != seen["episodes"]:  # the mean changes only when episodes end
+                seen["episodes"], seen["mean"] = stats.episodes, stats.mean_recent_return()
+                env_steps = iteration * cfg.num_envs
+                if target.update(seen["mean"], env_steps):
+                    r = target.reached
+                    progress.message(f"mean return {r.mean_return:.1f} >= {r.target:g} after {r.seconds:.1f} s, "
+                                     f"{r.env_steps:,} env-steps")
+            progress.update(iteration * cfg.num_envs, seen["mean"])
+            if iteration % cfg.check_point_interval == 0:
+                save(iteration)
+
+        agent.on_iteration = on_iteration
+
+        # Train with skrl's sequential trainer
+        trainer = SequentialTrainer(
+            env=wrapped, agents=agent,
+            cfg=SequentialTrainerCfg(timesteps=remaining, headless=True, disable_progressbar=True,
+                                     close_environment_at_exit=False),
+        )
+        interrupted = False
+        iteration = start_iteration
+        try:
+            if remaining > 0:
+                trainer.train()
+        except KeyboardInterrupt:
+            interrupted = True
+            progress.message("interrupted; writing a final checkpoint")
+        iteration = max(last["iteration"], _iterations_done(agent, start_iteration))
+        if iteration > last["iteration"] or last["path"] is None:
+            save(iteration)
+        wall = time.perf_counter() - progress.start_time
+        env_steps = iteration * cfg.num_envs
+        progress.update(env_steps, agent.episode_stats.mean_recent_return(), force=True)
+        agent.writer.close()
+        wrapped.close()
+
+        steps_this_run = env_steps - start_iteration * cfg.num_envs
+        extra: dict[str, Any] = {
+            "device": describe(device),
+            "env_steps_per_second": round(steps_this_run / wall, 1) if wall > 0 else None,
+            **target.as_extra(),
+        }
+        return TrainResult(
+            env_steps=env_steps, wall_seconds=wall, final_mean_return=agent.episode_stats.mean_recent_return(),
+            checkpoint=last["path"], interrupted=interrupted, extra=extra,
+        )
+
+    # -- motrix play -------------------------------------------------------------------
+    def play(self, job: PlayJob) -> PlayResult:
+        device = pick_device()
+        configure_threads(device)
+        header, state = checkpoint.load(job.checkpoint, device)
+        if job.video is not None:
+            from motrix.errors import UsageError
+
+            raise UsageError("--video is not supported by the torch backend yet")
+        env = job.make_env()
+        obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
+        checkpoint.check_env(header, job.checkpoint, job.env_spec.name, obs_dim, act_dim)
+
+        policy = build_models(header["model"], env.observation_space, env.action_space, device)["policy"]
+        _load_module(policy, state["policy"], job.checkpoint, "policy")
+        policy.to(device).eval()
+        scaler = None
+        if "observation_preprocessor" in state:
+            scaler = RunningStandardScaler(env.observation_space, device=device)
+            _load_module(scaler, state["observation_preprocessor"], job.checkpoint, "observation_preprocessor")
+
+        returns: list[float] = []
+        lengths: list[int] = []
+        ep_return = np.zeros(job.num_envs)
+        ep_length = np.zeros(job.num_envs, dtype=np.int64)
+        obs = env.init_state().obs
+        with torch.inference_mode():
+            while len(returns) < job.episodes:
+                x = torch.as_tensor(obs, dtype=torch.float32, device=device)
+                x = scaler(x) if scaler is not None else x
+                _, outputs = policy.act({"observations": x}, role="policy")
+                actions = outputs["mean_actions"]  # deterministic: the Gaussian's mean
+                s = env.step(actions.cpu().numpy())
+                ep_return += s.reward
+                ep_length += 1
+                done = s.terminated | s.truncated
+                for i in np.flatnonzero(done):
+                    if len(returns) < job.episodes:
+                        returns.append(float(ep_return[i]))
+                        lengths.append(int(ep_length[i]))
+                ep_return[done] = 0.0
+                ep_length[done] = 0
+                obs = s.obs
+        return PlayResult(returns=returns, lengths=lengths)
+
+
+# -- checkpoint state <-> agent ------------------------------------------------------------
+def _iterations_done(agent: MotrixPPO, start_iteration: int) -> int:
+    return start_iteration + agent.iterations_this_run
+
+
+def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
+    """Tensors and plain containers only: loads with ``weights_only=True``."""
+    state: dict[str, Any] = {"policy": agent.policy.state_dict(), "optimizer": agent.optimizer.state_dict()}
+    if agent.value is not agent.policy:
+        state["value"] = agent.value.state_dict()
+    for name in ("observation_preprocessor", "value_preprocessor"):
+        module = agent.checkpoint_modules.get(name)
+        if module is not None:
+            state[name] = module.state_dict()
+    state["rng"] = {"torch": torch.get_rng_state()}
+    return state
+
+
+def _load_module(module: torch.nn.Module, sd: dict[str, Any], path: Path, name: str) -> None:
+    try:
+        module.load_state_dict(sd)
+    except (RuntimeError, KeyError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise CheckpointError(f"checkpoint {path}: {name} does not fit the networks: {first[:160]}") from None
+
+
+def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
+    """Weights, optimizer (with its learning rate), normalizers and the torch RNG."""
+    _load_module(agent.policy, state["policy"], path, "policy")
+    if agent.value is not agent.policy:
+        _load_module(agent.value, state["value"], path, "value")
+    agent.optimizer.load_state_dict(state["optimizer"])
+    for name in ("observation_preprocessor", "value_preprocessor"):
+        module = agent.checkpoint_modules.get(name)
+        if module is not None:
+            if name not in state:
+                raise CheckpointError(f"checkpoint {path} has no {name}, the config asks for one")
+            _load_module(module, state[name], path, name)
+    if agent.scheduler is not None:
+        agent.scheduler._last_lr = [g["lr"] for g in agent.optimizer.param_groups]
+    if "rng" in state:
+        torch.set_rng_state(state["rng"]["torch"].cpu())
