@@ -1,0 +1,111 @@
+"""``motrix bench``: how fast an env steps, next to raw physics on the same model and batch.
+
+The env and the raw physics run in alternating blocks of steps, so that load from other
+processes on a shared machine hits both alike; the ratio is the figure to trust.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+#: Control steps per timed block; env and raw physics alternate block by block.
+BLOCK_STEPS = 25
+#: Distinct random action batches cycled through (sampled before timing).
+ACTION_POOL = 64
+
+
+def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[str, Any]:
+    """Env-steps/s of ``env_name``'s full ``step`` (random actions) and of raw physics.
+
+    Raw physics is ``model.step`` (``step_n`` with substeps) on a second ``SceneData`` of the
+    same model and batch size, restarted from the env's current physics state before each
+    block so that both see the same states. Rates count env-steps: control steps × envs.
+    """
+    import motrixsim
+
+    from motrix.env.actions import sample_actions
+    from motrix.env.make import make
+    from motrix.errors import UsageError
+
+    if steps <= 0:
+        raise UsageError(f"steps must be > 0, got {steps}")
+    env = make(env_name, num_envs=num_envs, seed=seed)
+    model, substeps = env.model, env.cfg.sim_substeps
+    raw = motrixsim.SceneData(model, batch=(env.num_envs,))
+    actions = sample_actions(env.action_space, env.num_envs, np.random.default_rng(seed), count=ACTION_POOL)
+    env.init_state()
+
+    def raw_block(n: int) -> float:
+        raw.set_dof_pos(env.data.dof_pos, model)
+        raw.set_dof_vel(env.data.dof_vel)
+        raw.actuator_ctrls = env.data.actuator_ctrls
+        start = time.perf_counter()
+        for _ in range(n):
+            model.step_n(raw, substeps)
+        return time.perf_counter() - start
+
+    done_count = 0
+    action_index = 0
+
+    def env_block(n: int) -> float:
+        nonlocal done_count, action_index
+        start = time.perf_counter()
+        for _ in range(n):
+            state = env.step(actions[action_index])
+            action_index = (action_index + 1) % ACTION_POOL
+            done_count += int(np.count_nonzero(state.terminated)) + int(np.count_nonzero(state.truncated))
+        return time.perf_counter() - start
+
+    env_block(min(BLOCK_STEPS, steps))  # warm-up: first-touch allocations, caches
+    raw_block(min(BLOCK_STEPS, steps))
+    done_count = 0
+    env_time = raw_time = 0.0
+    remaining, flip = steps, False
+    while remaining > 0:
+        n = min(BLOCK_STEPS, remaining)
+        # Alternate which goes first so neither always follows the other.
+        if flip:
+            raw_time += raw_block(n)
+            env_time += env_block(n)
+        else:
+            env_time += env_block(n)
+            raw_time += raw_block(n)
+        remaining -= n
+        flip = not flip
+
+    env_rate = steps * env.num_envs / env_time
+    raw_rate = steps * env.num_envs / raw_time
+    return {
+        "env": env_name,
+        "num_envs": env.num_envs,
+        "steps": steps,
+        "sim_substeps": substeps,
+        "env_steps_per_s": env_rate,
+        "physics_steps_per_s": raw_rate,
+        "ratio": env_rate / raw_rate,
+        "env_overhead_us_per_step": (env_time - raw_time) / steps * 1e6,
+        "episodes_finished": done_count,
+        "env_seconds": env_time,
+        "physics_seconds": raw_time,
+        "cpu_count": os.cpu_count(),
+        "motrixsim_version": importlib.metadata.version("motrixsim"),
+    }
+
+
+def format_bench(result: dict[str, Any]) -> str:
+    """Human-readable lines for a ``run_bench`` result."""
+    substeps = result["sim_substeps"]
+    lines = [
+        f"{result['env']}: {result['num_envs']} envs × {result['steps']} steps, random actions "
+        f"({substeps} physics step{'s' if substeps != 1 else ''} per env-step)",
+        f"  env step     {result['env_steps_per_s']:>13,.0f} env-steps/s",
+        f"  raw physics  {result['physics_steps_per_s']:>13,.0f} env-steps/s",
+        f"  ratio        {result['ratio']:>13.2f}   (env overhead {result['env_overhead_us_per_step']:,.0f} µs "
+        f"per batched step; {result['episodes_finished']:,} episodes finished)",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Cartpole: balance a pole on a cart by pushing the cart along a rail."""
