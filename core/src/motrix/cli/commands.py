@@ -57,3 +57,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     result = run_bench(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from motrix.plot import plot_runs
+
+    print(plot_runs(args.runs, args.out))
+    return 0

@@ -22,6 +22,7 @@ def _dispatch(args) -> int:
         "play": commands.cmd_play,
         "view": commands.cmd_view,
         "bench": commands.cmd_bench,
+        "plot": commands.cmd_plot,
     }[args.command](args)
 
 

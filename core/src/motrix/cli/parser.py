@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="installed plugins and their status")
     plugins.add_argument("--json", action="store_true")
 
+    plot = sub.add_parser("plot", help="learning curves of runs as a PNG")
+    plot.add_argument("runs", nargs="+", metavar="RUN", help="run directories or folders of runs")
+    plot.add_argument("--out", default="curves.png", help="PNG file to write (default curves.png)")
+
     bench = sub.add_parser("bench", help="env-steps/s of an env against raw physics")
     bench.add_argument("env")
     bench.add_argument("--num-envs", type=int, default=1024)
