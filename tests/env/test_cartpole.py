@@ -52,6 +52,18 @@ def test_pushing_moves_the_cart_that_way_and_tips_the_pole_the_other_way():
     assert angle[0] < 0 < angle[1]
 
 
+def test_the_pole_falls_like_a_uniform_one_metre_rod_on_a_one_kilogram_cart():
+    # Linearised free cart + pole: angle'' = k * angle with k = (M+m) m g l / ((M+m) I - (m l)^2)
+    # for M = 1, m = 0.1, l = 0.5 and I = m L^2 / 3 about the hinge: k ≈ 15.8 /s².
+    env = motrix.make("cartpole", num_envs=1, reset_noise_scale=0.0, sim_dt=0.001, ctrl_dt=0.001)
+    env.init_state()
+    env.data.set_dof_pos(np.array([[0.0, 0.01]], np.float32), env.model)
+    for _ in range(500):
+        state = env.step(np.zeros((1, 1), np.float32))
+    k = (np.arccosh(state.obs[0, 1] / 0.01) / 0.5) ** 2
+    assert k == pytest.approx(15.8, rel=0.03)
+
+
 def test_initial_states_are_random_within_the_reset_noise():
     env = motrix.make("cartpole", num_envs=64, seed=0)
     obs = env.init_state().obs

@@ -40,31 +40,33 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
     actions = sample_actions(env.action_space, env.num_envs, np.random.default_rng(seed), count=ACTION_POOL)
     env.init_state()
 
-    def raw_block(n: int) -> float:
+    def raw_block(n: int) -> tuple[float, float]:
         raw.set_dof_pos(env.data.dof_pos, model)
         raw.set_dof_vel(env.data.dof_vel)
         raw.actuator_ctrls = env.data.actuator_ctrls
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         for _ in range(n):
             model.step_n(raw, substeps)
-        return time.perf_counter() - start
+        return time.perf_counter() - wall, time.thread_time() - cpu
 
     done_count = 0
     action_index = 0
 
-    def env_block(n: int) -> float:
+    def env_block(n: int) -> tuple[float, float]:
         nonlocal done_count, action_index
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         for _ in range(n):
             state = env.step(actions[action_index])
             action_index = (action_index + 1) % ACTION_POOL
             done_count += int(np.count_nonzero(state.terminated)) + int(np.count_nonzero(state.truncated))
-        return time.perf_counter() - start
+        return time.perf_counter() - wall, time.thread_time() - cpu
 
     env_block(min(BLOCK_STEPS, steps))  # warm-up: first-touch allocations, caches
     raw_block(min(BLOCK_STEPS, steps))
     done_count = 0
-    env_time = raw_time = 0.0
+    load_before = _load()
+    env_time = np.zeros(2)  # wall seconds, main-thread CPU seconds
+    raw_time = np.zeros(2)
     remaining, flip = steps, False
     while remaining > 0:
         n = min(BLOCK_STEPS, remaining)
@@ -78,8 +80,8 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
         remaining -= n
         flip = not flip
 
-    env_rate = steps * env.num_envs / env_time
-    raw_rate = steps * env.num_envs / raw_time
+    env_rate = steps * env.num_envs / env_time[0]
+    raw_rate = steps * env.num_envs / raw_time[0]
     return {
         "env": env_name,
         "num_envs": env.num_envs,
@@ -88,13 +90,26 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
         "env_steps_per_s": env_rate,
         "physics_steps_per_s": raw_rate,
         "ratio": env_rate / raw_rate,
-        "env_overhead_us_per_step": (env_time - raw_time) / steps * 1e6,
+        # Wall time the env adds per batched step; noisy on a busy machine.
+        "env_overhead_us_per_step": (env_time[0] - raw_time[0]) / steps * 1e6,
+        # CPU time of the Python thread the env adds per batched step (physics runs in
+        # MotrixSim's worker threads): what the env itself costs, steadier under load.
+        "env_python_us_per_step": (env_time[1] - raw_time[1]) / steps * 1e6,
         "episodes_finished": done_count,
-        "env_seconds": env_time,
-        "physics_seconds": raw_time,
+        "env_seconds": float(env_time[0]),
+        "physics_seconds": float(raw_time[0]),
         "cpu_count": os.cpu_count(),
+        "load_average": max(load_before, _load()),
         "motrixsim_version": importlib.metadata.version("motrixsim"),
     }
+
+
+def _load() -> float:
+    """1-minute load average (0 where the platform has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def format_bench(result: dict[str, Any]) -> str:
@@ -105,7 +120,15 @@ def format_bench(result: dict[str, Any]) -> str:
         f"({substeps} physics step{'s' if substeps != 1 else ''} per env-step)",
         f"  env step     {result['env_steps_per_s']:>13,.0f} env-steps/s",
         f"  raw physics  {result['physics_steps_per_s']:>13,.0f} env-steps/s",
-        f"  ratio        {result['ratio']:>13.2f}   (env overhead {result['env_overhead_us_per_step']:,.0f} µs "
-        f"per batched step; {result['episodes_finished']:,} episodes finished)",
+        f"  ratio        {result['ratio']:>13.2f}",
+        f"  env overhead {result['env_overhead_us_per_step']:>13,.0f} µs wall per batched step "
+        f"(Python thread: {result['env_python_us_per_step']:,.0f} µs CPU); "
+        f"{result['episodes_finished']:,} episodes finished",
     ]
+    cpus = result.get("cpu_count") or 1
+    if result.get("load_average", 0.0) > 0.5 * cpus:
+        lines.append(
+            f"  note: the machine was busy (load {result['load_average']:.1f} on {cpus} CPUs); "
+            "rates and even their ratio are unreliable; the Python-thread CPU figure is steadier"
+        )
     return "\n".join(lines)

@@ -26,12 +26,17 @@ def grid_offsets(num_envs: int, spacing: float) -> list[list[float]]:
     ]
 
 
-def run_view(env_name: str, num_envs: int = 1, steps: int | None = None, seed: int | None = None) -> None:
+def run_view(
+    env_name: str, num_envs: int = 1, steps: int | None = None, seed: int | None = None,
+    video: str | None = None,
+) -> None:
     """Step ``env_name`` with random actions in real time and render it until the window closes.
 
     ``steps`` limits the control steps (None: until closed). Without a display this raises
-    ``MotrixError`` before building anything.
+    ``MotrixError`` before building anything. ``video`` is not supported yet (a clear error).
     """
+    if video is not None:
+        raise MotrixError(f"writing video ({video}) is not supported yet; run `motrix view {env_name}` with a display")
     if not has_display():
         raise MotrixError(
             f"no display: cannot open a window to view {env_name!r} (DISPLAY and WAYLAND_DISPLAY are "

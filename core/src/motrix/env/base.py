@@ -80,6 +80,9 @@ class NpEnv(abc.ABC):
         self._steps = np.zeros(self.num_envs, dtype=np.int64)
         self._action_bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._obs_shape: tuple[int, ...] | None = None
+        # Shared by every state in which no env was invalid; read-only so nobody writes into it.
+        self._no_invalid = np.zeros(self.num_envs, dtype=bool)
+        self._no_invalid.flags.writeable = False
 
     # -- what subclasses define ------------------------------------------------------
     @property
@@ -125,7 +128,7 @@ class NpEnv(abc.ABC):
         self._steps[:] = 0
         info["steps"] = self._steps.copy()
         n = self.num_envs
-        info["invalid"] = np.zeros(n, bool)
+        info["invalid"] = self._no_invalid
         self._state = NpEnvState(
             data=self.data, obs=obs, reward=np.zeros(n, np.float32),
             terminated=np.zeros(n, bool), truncated=np.zeros(n, bool), info=info, final_obs=obs,
@@ -143,44 +146,45 @@ class NpEnv(abc.ABC):
 
     def step(self, actions: np.ndarray) -> NpEnvState:
         """Apply one action per env, advance one control step, reset envs that finished."""
-        # update_state may write into info; the previous state keeps its own dict.
-        state = self.state.replace(info=dict(self.state.info))
+        prev = self.state
+        # A fresh state (and info dict) per step: the env may set fields and write into
+        # info, while the state returned last time stays as it was.
+        state = NpEnvState(prev.data, prev.obs, prev.reward, prev.terminated, prev.truncated,
+                           dict(prev.info), prev.final_obs)
         actions, bad_action = self._prepare_actions(actions)
         state = self._returned(self.apply_action(actions, state), "apply_action")
         self.physics_step()
         state = self._returned(self.update_state(state), "update_state")
 
-        n = self.num_envs
-        obs = self._checked_obs(state.obs, n, "update_state")
+        obs = self._checked_obs(state.obs, self.num_envs, "update_state")
         reward = self._checked_flat(state.reward, np.float32, "reward")
         terminated = self._checked_flat(state.terminated, bool, "terminated")
-        # Blow-ups and bad actions end that env's episode instead of poisoning the batch.
-        invalid = ~np.isfinite(obs.reshape(n, -1)).all(axis=1) | ~np.isfinite(reward)
-        if bad_action is not None:
-            invalid |= bad_action
-        if invalid.any():
+        invalid = self._no_invalid
+        if bad_action is not None or not (np.isfinite(obs).all() and np.isfinite(reward).all()):
+            # Blow-ups and bad actions end that env's episode instead of poisoning the batch.
+            invalid = ~np.isfinite(obs.reshape(self.num_envs, -1)).all(axis=1) | ~np.isfinite(reward)
+            if bad_action is not None:
+                invalid |= bad_action
             obs[invalid] = 0.0
-            reward = np.where(invalid, np.float32(0.0), reward)
-            terminated = terminated | invalid
+            reward[invalid] = 0.0
+            terminated |= invalid
 
         self._steps += 1
-        truncated = (self._steps >= self._max_steps) & ~terminated
+        truncated = self._steps >= self._max_steps
+        truncated &= ~terminated
         done = terminated | truncated
         info = state.info
         info["invalid"] = invalid
         final_obs = obs
         if done.any():
-            idx = np.flatnonzero(done)
+            idx = done.nonzero()[0]
             reset_obs, reset_info = self.reset(subset(self.data, idx))
             obs = obs.copy()
             obs[idx] = self._checked_obs(reset_obs, idx.size, "reset")
-            merge_reset_info(info, reset_info, idx, n)
+            merge_reset_info(info, reset_info, idx, self.num_envs)
             self._steps[idx] = 0
         info["steps"] = self._steps.copy()
-        self._state = state.replace(
-            data=self.data, obs=obs, reward=reward, terminated=terminated, truncated=truncated,
-            info=info, final_obs=final_obs,
-        )
+        self._state = NpEnvState(self.data, obs, reward, terminated, truncated, info, final_obs)
         return self._state
 
     # -- helpers ---------------------------------------------------------------------

@@ -44,14 +44,19 @@ class CartPoleEnv(NpEnv):
     def update_state(self, state: NpEnvState) -> NpEnvState:
         obs = self._query.execute(state.data).buffer
         cart_x, pole_angle = obs[:, 0], obs[:, 1]
-        terminated = (np.abs(pole_angle) > self.cfg.max_pole_angle) | (np.abs(cart_x) > self.cfg.max_cart_position)
+        terminated = np.abs(pole_angle) > self.cfg.max_pole_angle
+        terminated |= np.abs(cart_x) > self.cfg.max_cart_position
+        # The state is this step's own: set its fields (the base copies obs and reward).
+        state.obs, state.reward, state.terminated = obs, self._reward, terminated
         state.info["Reward"] = {"alive": self._reward}
-        return state.replace(obs=obs, reward=self._reward, terminated=terminated)
+        return state
 
     def reset(self, data: motrixsim.SceneData) -> tuple[np.ndarray, dict[str, Any]]:
-        scale = self.cfg.reset_noise_scale
-        init = self.np_random.uniform(-scale, scale, size=(data.shape[0], 4)).astype(np.float32)
-        dof_pos, dof_vel = init[:, :2], init[:, 2:]
-        data.reset(self.model, dof_pos=np.ascontiguousarray(dof_pos), dof_vel=np.ascontiguousarray(dof_vel))
+        scale = np.float32(self.cfg.reset_noise_scale)
+        # [dof_pos | dof_vel] = [x, angle | x', angle'], each uniform in [-scale, scale).
+        init = self.np_random.random((data.shape[0], 4), dtype=np.float32)
+        init *= 2 * scale
+        init -= scale
+        data.reset(self.model, dof_pos=init[:, :2].copy(), dof_vel=init[:, 2:].copy())
         # What we wrote is the observation: no read-back needed.
         return init, {}
