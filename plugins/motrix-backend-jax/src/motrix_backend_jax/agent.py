@@ -1,0 +1,510 @@
+"""skrl's JAX PPO with what motrix adds around it, and its hot paths as single XLA programs.
+
+What motrix adds (as in the torch backend's ``agent.py``):
+
+- ``record_transition``: per-env episode returns and per-term reward / metric totals from
+  the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
+  agent does; and the observation an episode really ended on in place of the post-reset
+  one, so that time-limit bootstrapping values the right state.
+- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
+  TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
+  progress lines and checkpoints.
+- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
+  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs` was.
+
+Why the hot paths are rewritten: skrl 2.x's JAX PPO runs each step and each update as
+many small jitted calls glued by Python (per minibatch: a policy-gradient call, an optimizer
+call, a value-gradient call, another optimizer call, two ``.item()`` syncs; per step: ~10
+calls and a copy of every rollout buffer per stored tensor). On a CPU the dispatch and
+sync overhead is most of the update's time. Here the same computation runs as three
+programs, each compiled once per run:
+
+- ``act``: observation scaling, policy mean, Gaussian sample and log-prob, value and its
+  inverse scaling;
+- ``record``: time-limit bootstrap and the write of one step into skrl's ``RandomMemory``
+  tensors (buffers donated, so they are updated in place);
+- ``update``: GAE, the value scaler, every epoch and minibatch (``lax.scan``), both Adam
+  steps with skrl's optimizer transformations, KL early stop and the ``KLAdaptiveLR`` rule.
+
+They compute what skrl's ``PPO.act`` / ``record_transition`` / ``update`` compute, on the
+same skrl objects (models' ``state_dict``, ``Adam`` states, ``RunningStandardScaler``
+statistics, learning rates), with minibatch permutations drawn from ``np.random`` as
+skrl's ``RandomMemory.sample`` draws them; ``tests/backends/test_jax_agent.py`` checks
+the update against skrl's own ``PPO.update`` step for step. Two deliberate differences: a
+shared policy/value model is trained with one optimizer over the summed loss (as skrl's
+torch PPO does; skrl's JAX PPO would step two Adam states over the same parameters), and
+``returns`` / ``advantages`` are not copied back into the memory (nothing reads them).
+Configurations the fused update does not cover (a scheduler other than ``KLAdaptiveLR``)
+fall back to skrl's own methods.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from skrl.agents.jax import Agent
+from skrl.agents.jax.ppo import PPO
+from skrl.resources.schedulers.jax import KLAdaptiveLR
+
+from motrix.training.episode_stats import EpisodeStats
+
+_LOG_SQRT_2_PI = math.log(math.sqrt(2 * math.pi))
+_HALF_LOG_2_PI_PLUS = 0.5 + 0.5 * math.log(2 * math.pi)
+_MIN_LOG_STD, _MAX_LOG_STD = -20.0, 2.0  # the models' GaussianMixin clip range
+
+
+# -- RunningStandardScaler arithmetic (skrl.resources.preprocessors.jax), as pure functions --
+def _scaler_train(stats, x):
+    mean, var, count = stats
+    x = x.reshape(-1, x.shape[-1])
+    in_mean = jnp.mean(x, axis=0)
+    in_var = jnp.var(x, axis=0, ddof=1)
+    n = x.shape[0]
+    delta = in_mean - mean
+    total = count + n
+    m2 = var * count + in_var * n + delta**2 * count * n / total
+    return mean + delta * n / total, m2 / total, total
+
+
+def _scaler_apply(stats, x, clip, eps):
+    mean, var, _ = stats
+    return jnp.clip((x - mean) / (jnp.sqrt(var) + eps), -clip, clip)
+
+
+def _scaler_inverse(stats, x, clip):
+    mean, var, _ = stats
+    return jnp.sqrt(var) * jnp.clip(x, -clip, clip) + mean
+
+
+def _where_tree(flag, a, b):
+    return jax.tree_util.tree_map(lambda x, y: jnp.where(flag, x, y), a, b)
+
+
+class MotrixPPO(PPO):
+    """PPO plus episode statistics, an iteration hook, a global step and fused XLA programs."""
+
+    def __init__(self, *, num_envs: int, start_iteration: int = 0, fused: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.num_envs = num_envs
+        self.start_iteration = start_iteration
+        """Vectorized iterations done before this invocation (resume)."""
+        self.iterations_this_run = 0
+        """Vectorized iterations completed in this invocation."""
+        self.episode_stats = EpisodeStats(num_envs)
+        self.on_iteration: Callable[[int], None] | None = None
+        """Called after every iteration with the total iterations done (resume included)."""
+        self.shared = self.policy is self.value
+        schedulers_ok = all(
+            s is None or s is KLAdaptiveLR for s in (self.cfg.learning_rate_scheduler or (None, None))
+        )
+        self.fused = bool(fused and schedulers_ok and self.policy is not None and self.value is not None)
+        self.act_calls = 0
+        """Policy samples drawn (folded into the policy's PRNG key; saved in checkpoints)."""
+
+    # -- set-up --------------------------------------------------------------------------
+    def init(self, *, trainer_cfg: Any = None) -> None:
+        super().init(trainer_cfg=trainer_cfg)
+        if self.fused:
+            self.commit_to_device()
+            self._build_programs()
+
+    def commit_to_device(self) -> None:
+        """Place every array the programs read on the agent's device, explicitly.
+
+        jax compiles a program separately for arrays created without a device ("uncommitted":
+        initial weights, optimizer and scaler states, memory buffers) and for the committed
+        arrays every program returns; committing them up front means each program is compiled
+        once, not once more at its second call. Also called after a checkpoint is restored.
+        """
+        put = partial(jax.device_put, device=self.device)
+        self.policy.state_dict = self.policy.state_dict.replace(params=put(self.policy.state_dict.params))
+        if not self.shared:
+            self.value.state_dict = self.value.state_dict.replace(params=put(self.value.state_dict.params))
+        self.policy_optimizer = self.policy_optimizer.replace(state=put(self.policy_optimizer.state))
+        self.value_optimizer = self.value_optimizer.replace(state=put(self.value_optimizer.state))
+        for which in ("observation_preprocessor", "value_preprocessor"):
+            stats = self._scaler_stats(which)
+            if stats is not None:
+                self._set_scaler_stats(which, put(stats))
+        if self.memory is not None:
+            self.memory.tensors.update(put(dict(self.memory.tensors)))
+
+    def _scaler_stats(self, which: str):
+        module = self.checkpoint_modules.get(which)
+        if module is None:
+            return None
+        return (module.running_mean, module.running_variance, module.current_count)
+
+    def _set_scaler_stats(self, which: str, stats) -> None:
+        module = self.checkpoint_modules.get(which)
+        if module is not None and stats is not None:
+            module.running_mean, module.running_variance, module.current_count = stats
+
+    def _build_programs(self) -> None:
+        cfg = self.cfg
+        policy_apply = self.policy.apply
+        value_apply = self.value.apply
+        obs_scaler = self.checkpoint_modules.get("observation_preprocessor")
+        val_scaler = self.checkpoint_modules.get("value_preprocessor")
+        obs_clip, obs_eps = (obs_scaler.clip_threshold, obs_scaler.epsilon) if obs_scaler else (None, None)
+        val_clip, val_eps = (val_scaler.clip_threshold, val_scaler.epsilon) if val_scaler else (None, None)
+        gamma, lam = float(cfg.discount_factor), float(cfg.gae_lambda)
+        bootstrap = bool(cfg.time_limit_bootstrap)
+        shared = self.shared
+
+        def norm_obs(stats, x):
+            return x if stats is None else _scaler_apply(stats, x, obs_clip, obs_eps)
+
+        def unscale_value(stats, v):
+            return v if stats is None else _scaler_inverse(stats, v, val_clip)
+
+        def gaussian(mean, log_std, key=None, taken=None):
+            log_std = jnp.clip(log_std, _MIN_LOG_STD, _MAX_LOG_STD)
+            scale = jnp.exp(log_std)
+            actions = taken
+            if taken is None:
+                actions = jax.random.normal(key, mean.shape) * scale + mean
+            log_prob = -jnp.square(actions - mean) / (2 * jnp.square(scale)) - jnp.log(scale) - _LOG_SQRT_2_PI
+            return actions, jnp.sum(log_prob, axis=-1, keepdims=True), scale
+
+        # ---- act: one call per env step -------------------------------------------------
+        @partial(jax.jit, static_argnames=("with_value",))
+        def act(policy_params, value_params, obs_stats, val_stats, obs, base_key, counter, with_value=True):
+            inputs = {"observations": norm_obs(obs_stats, obs)}
+            mean, out = policy_apply(policy_params, inputs, "policy")
+            actions, log_prob, _ = gaussian(mean, out["log_std"], key=jax.random.fold_in(base_key, counter))
+            values = None
+            if with_value:
+                v, _ = value_apply(value_params, inputs, "value")
+                values = unscale_value(val_stats, v)
+            return actions, log_prob, values, mean
+
+        # ---- record: one call per env step, writing into the memory in place -----------
+        @partial(jax.jit, donate_argnums=(0,))
+        def record(buffers, index, step, value_params, obs_stats, val_stats, final_obs):
+            rewards = step["rewards"]
+            if bootstrap:
+                v, _ = value_apply(value_params, {"observations": norm_obs(obs_stats, final_obs)}, "value")
+                rewards = rewards + gamma * unscale_value(val_stats, v) * step["truncated"]
+            step = {**step, "rewards": rewards}
+            return {name: buf.at[index].set(step[name].astype(buf.dtype)) for name, buf in buffers.items()}
+
+        self._act_program = act
+        self._record_program = record
+
+        # ---- update: once per rollout ------------------------------------------------------
+        tx_p = self.policy_optimizer.transformation
+        tx_v = self.value_optimizer.transformation
+        sched_p = cfg.learning_rate_scheduler[0] is not None
+        sched_v = cfg.learning_rate_scheduler[1] is not None
+
+        def kl_rule(kwargs: dict) -> tuple[float, float, float, float, float]:
+            defaults = {k: p.default for k, p in inspect.signature(KLAdaptiveLR).parameters.items()}
+            merged = {**defaults, **kwargs}
+            return (float(merged["kl_threshold"]), float(merged["min_lr"]), float(merged["max_lr"]),
+                    float(merged["kl_factor"]), float(merged["lr_factor"]))
+
+        rule_p = kl_rule(cfg.learning_rate_scheduler_kwargs[0]) if sched_p else None
+        rule_v = kl_rule(cfg.learning_rate_scheduler_kwargs[1]) if sched_v else None
+        epochs, mini_batches = int(cfg.learning_epochs), int(cfg.mini_batches)
+        ratio_clip = float(cfg.ratio_clip)
+        value_clip = float(cfg.value_clip)
+        value_loss_scale = float(cfg.value_loss_scale)
+        entropy_scale = float(cfg.entropy_loss_scale)
+        kl_threshold = float(cfg.kl_threshold)
+
+        def apply_kl_rule(rule, lr, kl):
+            thr, lo, hi, kf, lf = rule
+            return jnp.where(kl > thr * kf, jnp.maximum(lr / lf, lo), jnp.where(kl < thr / kf, jnp.minimum(lr * lf, hi), lr))
+
+        def opt_step(tx, scheduled, params, opt_state, grad, lr):
+            updates, opt_state = tx.update(grad, opt_state, params)
+            if scheduled:
+                updates = jax.tree_util.tree_map(lambda u: -lr * u, updates)
+            return optax.apply_updates(params, updates), opt_state
+
+        def policy_terms(params, x, actions, old_log_prob, advantages):
+            mean, out = policy_apply(params, {"observations": x}, "policy")
+            _, log_prob, scale = gaussian(mean, out["log_std"], taken=actions)
+            log_ratio = log_prob - old_log_prob
+            kl = ((jnp.exp(log_ratio) - 1) - log_ratio).mean()
+            ratio = jnp.exp(log_prob - old_log_prob)
+            surrogate = advantages * ratio
+            clipped = advantages * jnp.clip(ratio, 1.0 - ratio_clip, 1.0 + ratio_clip)
+            policy_loss = -jnp.minimum(surrogate, clipped).mean()
+            entropy_loss = jnp.float32(0.0)
+            if entropy_scale:
+                entropy = (_HALF_LOG_2_PI_PLUS + jnp.log(scale)).sum(axis=-1, keepdims=True)
+                entropy_loss = -entropy_scale * entropy.mean()
+            return policy_loss, entropy_loss, kl, scale
+
+        def value_term(params, x, old_values, returns):
+            predicted, _ = value_apply(params, {"observations": x}, "value")
+            if value_clip > 0:
+                predicted = old_values + jnp.clip(predicted - old_values, -value_clip, value_clip)
+            return value_loss_scale * ((returns - predicted) ** 2).mean()
+
+        @jax.jit
+        def update(train_state, batch, next_obs, perms):
+            # returns and advantages (skrl's _compute_gae)
+            obs_stats = train_state["obs_stats"]
+            val_stats = train_state["val_stats"]
+            last_v, _ = value_apply(train_state["value"], {"observations": norm_obs(obs_stats, next_obs)}, "value")
+            last_values = unscale_value(val_stats, last_v)
+            values = batch["values"]
+            done = batch["terminated"].astype(bool)
+            if bootstrap:
+                done = done | batch["truncated"].astype(bool)
+            not_done = jnp.logical_not(done)
+
+            def gae_step(carry, xs):
+                advantage, next_values = carry
+                reward, value, nd = xs
+                advantage = reward - value + gamma * nd * (next_values + lam * advantage)
+                return (advantage, value), advantage
+
+            _, advantages = jax.lax.scan(gae_step, (jnp.zeros_like(last_values), last_values),
+                                         (batch["rewards"], values, not_done), reverse=True)
+            returns = advantages + values
+            advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+            if val_stats is not None:
+                val_stats = _scaler_train(val_stats, values)
+                values = _scaler_apply(val_stats, values, val_clip, val_eps)
+                val_stats = _scaler_train(val_stats, returns)
+                returns = _scaler_apply(val_stats, returns, val_clip, val_eps)
+
+            flat = {
+                "observations": batch["observations"].reshape(-1, batch["observations"].shape[-1]),
+                "actions": batch["actions"].reshape(-1, batch["actions"].shape[-1]),
+                "log_prob": batch["log_prob"].reshape(-1, 1),
+                "values": values.reshape(-1, 1),
+                "returns": returns.reshape(-1, 1),
+                "advantages": advantages.reshape(-1, 1),
+            }
+
+            def minibatch(carry, idx):
+                st, train_obs_scaler = carry
+                mb = jax.tree_util.tree_map(lambda a: a[idx], flat)
+                live = jnp.logical_not(st["stopped"])
+                o_stats = st["obs_stats"]
+                if o_stats is not None:
+                    trained = _scaler_train(o_stats, mb["observations"])
+                    o_stats = _where_tree(train_obs_scaler & live, trained, o_stats)
+                x = norm_obs(o_stats, mb["observations"])
+
+                if shared:
+                    def loss(params):
+                        pl, el, kl, scale = policy_terms(params, x, mb["actions"], mb["log_prob"], mb["advantages"])
+                        vl = value_term(params, x, mb["values"], mb["returns"])
+                        return pl + el + vl, (pl, el, kl, scale, vl)
+
+                    grad, (pl, el, kl, scale, vl) = jax.grad(loss, has_aux=True)(st["policy"])
+                else:
+                    def ploss(params):
+                        pl, el, kl, scale = policy_terms(params, x, mb["actions"], mb["log_prob"], mb["advantages"])
+                        return pl + el, (pl, el, kl, scale)
+
+                    grad, (pl, el, kl, scale) = jax.grad(ploss, has_aux=True)(st["policy"])
+                step_ok = live
+                if kl_threshold:
+                    step_ok = live & jnp.logical_not(kl > kl_threshold)
+                new_p, new_popt = opt_step(tx_p, sched_p, st["policy"], st["popt"], grad, st["lr"][0])
+                new = dict(st)
+                new["policy"] = _where_tree(step_ok, new_p, st["policy"])
+                new["popt"] = _where_tree(step_ok, new_popt, st["popt"])
+                if not shared:
+                    vl, vgrad = jax.value_and_grad(value_term)(st["value"], x, mb["values"], mb["returns"])
+                    new_v, new_vopt = opt_step(tx_v, sched_v, st["value"], st["vopt"], vgrad, st["lr"][1])
+                    new["value"] = _where_tree(step_ok, new_v, st["value"])
+                    new["vopt"] = _where_tree(step_ok, new_vopt, st["vopt"])
+                new["obs_stats"] = o_stats
+                new["stopped"] = st["stopped"] | (live & jnp.logical_not(step_ok))
+                stats = {
+                    "policy_loss": jnp.where(step_ok, pl, 0.0),
+                    "value_loss": jnp.where(step_ok, vl, 0.0),
+                    "entropy_loss": jnp.where(step_ok, el, 0.0),
+                    "kl": jnp.where(live, kl, 0.0),
+                    "kl_count": live.astype(jnp.float32),
+                    "stddev": jnp.where(live, scale.mean(), jnp.nan),
+                }
+                return (new, train_obs_scaler), stats
+
+            def epoch(carry, xs):
+                st = carry
+                perm, first = xs
+                st = {**st, "stopped": jnp.array(False)}
+                (st, _), stats = jax.lax.scan(minibatch, (st, first), perm.reshape(mini_batches, -1))
+                kl = stats["kl"].sum() / jnp.maximum(stats["kl_count"].sum(), 1.0)
+                lr_p, lr_v = st["lr"]
+                if sched_p:
+                    lr_p = apply_kl_rule(rule_p, lr_p, kl)
+                if sched_v:
+                    lr_v = apply_kl_rule(rule_v, lr_v, kl)
+                st = {**st, "lr": (lr_p, lr_v)}
+                last_std = stats["stddev"][jnp.maximum(jnp.sum(stats["kl_count"]).astype(jnp.int32) - 1, 0)]
+                summary = {
+                    "policy_loss": stats["policy_loss"].sum(),
+                    "value_loss": stats["value_loss"].sum(),
+                    "entropy_loss": stats["entropy_loss"].sum(),
+                    "stddev": last_std,
+                    "kl": kl,
+                }
+                return st, summary
+
+            st = {**train_state, "val_stats": val_stats, "stopped": jnp.array(False)}
+            firsts = jnp.arange(epochs) == 0
+            st, summary = jax.lax.scan(epoch, st, (perms, firsts))
+            st.pop("stopped")
+            n = epochs * mini_batches
+            metrics = {
+                "policy_loss": summary["policy_loss"].sum() / n,
+                "value_loss": summary["value_loss"].sum() / n,
+                "entropy_loss": summary["entropy_loss"].sum() / n,
+                "stddev": summary["stddev"][-1],
+                "kl": summary["kl"][-1],
+            }
+            return st, metrics
+
+        self._update_program = update
+
+    # -- acting ----------------------------------------------------------------------------
+    def act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):
+        if not self.fused:
+            return super().act(observations, states, timestep=timestep, timesteps=timesteps)
+        self.act_calls += 1
+        actions, log_prob, values, mean = self._act_program(
+            self.policy.state_dict.params, self.value.state_dict.params,
+            self._scaler_stats("observation_preprocessor"), self._scaler_stats("value_preprocessor"),
+            observations, self.policy._g_key, self.act_calls, with_value=self.training,
+        )
+        self._current_log_prob = log_prob
+        if self.training:
+            self._current_values = values
+        return actions, {"log_prob": log_prob, "mean_actions": mean}
+
+    # -- recording -------------------------------------------------------------------------
+    def record_transition(self, *, observations, states, actions, rewards, next_observations, next_states,
+                          terminated, truncated, infos, timestep: int, timesteps: int) -> None:
+        state = infos.get("np_state") if isinstance(infos, dict) else None
+        final_obs = infos.get("final_observations", next_observations) if isinstance(infos, dict) else next_observations
+        if self.training and state is not None:
+            self.episode_stats.update(
+                state.reward, state.terminated | state.truncated, infos.get("Reward"), infos.get("metrics")
+            )
+        if not self.fused:
+            super().record_transition(
+                observations=observations, states=states, actions=actions, rewards=rewards,
+                next_observations=final_obs, next_states=next_states, terminated=terminated,
+                truncated=truncated, infos=infos, timestep=timestep, timesteps=timesteps,
+            )
+            return
+        # skrl's own reward / episode-length curves, from the host copies (no device sync)
+        if state is not None:
+            Agent.record_transition(
+                self, observations=None, states=None, actions=None,
+                rewards=np.asarray(state.reward, dtype=np.float32).reshape(-1, 1), next_observations=None,
+                next_states=None, terminated=state.terminated.reshape(-1, 1), truncated=state.truncated.reshape(-1, 1),
+                infos=infos, timestep=timestep, timesteps=timesteps,
+            )
+        if not self.training:
+            return
+        self._current_next_observations = final_obs
+        self._current_next_states = next_states
+        if self.cfg.rewards_shaper is not None:
+            rewards = self.cfg.rewards_shaper(rewards, timestep, timesteps)
+        memory = self.memory
+        names = ("observations", "actions", "rewards", "terminated", "truncated", "log_prob", "values")
+        buffers = {name: memory.tensors[name] for name in names}
+        step = {
+            "observations": observations, "actions": actions, "rewards": rewards, "terminated": terminated,
+            "truncated": truncated, "log_prob": self._current_log_prob, "values": self._current_values,
+        }
+        written = self._record_program(
+            buffers, memory.memory_index, step, self.value.state_dict.params,
+            self._scaler_stats("observation_preprocessor"), self._scaler_stats("value_preprocessor"), final_obs,
+        )
+        memory.tensors.update(written)
+        memory.memory_index += 1
+        if memory.memory_index >= memory.memory_size:
+            memory.memory_index = 0
+            memory.filled = True
+
+    # -- updating --------------------------------------------------------------------------
+    def update(self, *, timestep: int, timesteps: int) -> None:
+        if not self.fused:
+            return super().update(timestep=timestep, timesteps=timesteps)
+        memory = self.memory
+        size = len(memory)
+        # one permutation per epoch, drawn as skrl's RandomMemory.sample draws it
+        perms = np.stack([np.random.permutation(size) for _ in range(self.cfg.learning_epochs)]).astype(np.int32)
+        train_state = {
+            "policy": self.policy.state_dict.params,
+            "value": self.value.state_dict.params,
+            "popt": self.policy_optimizer.state,
+            "vopt": self.value_optimizer.state,
+            "obs_stats": self._scaler_stats("observation_preprocessor"),
+            "val_stats": self._scaler_stats("value_preprocessor"),
+            "lr": (jnp.float32(self.policy_learning_rate), jnp.float32(self.value_learning_rate)),
+        }
+        names = ("observations", "actions", "rewards", "terminated", "truncated", "log_prob", "values")
+        batch = {name: memory.tensors[name] for name in names}
+        st, metrics = self._update_program(train_state, batch, self._current_next_observations, perms)
+        self.policy.state_dict = self.policy.state_dict.replace(params=st["policy"])
+        if not self.shared:
+            self.value.state_dict = self.value.state_dict.replace(params=st["value"])
+            self.value_optimizer = self.value_optimizer.replace(state=st["vopt"])
+        self.policy_optimizer = self.policy_optimizer.replace(state=st["popt"])
+        self._set_scaler_stats("observation_preprocessor", st["obs_stats"])
+        self._set_scaler_stats("value_preprocessor", st["val_stats"])
+        metrics, (lr_p, lr_v) = jax.device_get((metrics, st["lr"]))  # the one sync of the update
+        if self.policy_scheduler:
+            self.policy_learning_rate = float(lr_p)
+        if self.value_scheduler:
+            self.value_learning_rate = float(lr_v)
+        self.track_data("Loss / Policy loss", float(metrics["policy_loss"]))
+        self.track_data("Loss / Value loss", float(metrics["value_loss"]))
+        if self.cfg.entropy_loss_scale:
+            self.track_data("Loss / Entropy loss", float(metrics["entropy_loss"]))
+        self.track_data("Policy / Standard deviation", float(metrics["stddev"]))
+        if self.policy_scheduler:
+            self.track_data("Learning / Policy learning rate", self.policy_learning_rate)
+        if self.value_scheduler:
+            self.track_data("Learning / Value learning rate", self.value_learning_rate)
+
+    # -- the loop's hooks -----------------------------------------------------------------
+    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
+        super().post_interaction(timestep=timestep, timesteps=timesteps)
+        self.iterations_this_run = timestep + 1
+        if self.on_iteration is not None:
+            self.on_iteration(self.start_iteration + timestep + 1)
+
+    def global_env_steps(self, timestep: int) -> int:
+        """Env-steps done after ``timestep`` iterations of this invocation."""
+        return (self.start_iteration + timestep) * self.num_envs
+
+    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
+        step = self.global_env_steps(timestep)
+        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
+        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
+            if v and k.endswith("(min)"):
+                scalars[k] = float(np.min(v))
+            elif v and k.endswith("(max)"):
+                scalars[k] = float(np.max(v))
+        scalars.update(self.episode_stats.drain())
+        for tag, value in scalars.items():
+            self.writer.add_scalar(tag=tag, value=value, timestep=step)
+        self._track_rewards.clear()
+        self._track_timesteps.clear()
+        self.tracking_data.clear()
+
+    def lr(self) -> float:
+        """The policy's current learning rate."""
+        return float(self.policy_learning_rate)

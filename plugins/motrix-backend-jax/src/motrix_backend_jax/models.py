@@ -1,0 +1,186 @@
+"""Policy and value networks as skrl 2.x JAX models (flax.linen modules).
+
+- ``Policy``: Gaussian, MLP → action mean, state-independent ``log_std`` parameter.
+- ``Value``: deterministic, MLP → one value.
+- ``SharedPolicyValue``: one MLP trunk, a mean head and a value head; the same object is
+  passed to PPO as policy and value (``role`` picks the head).
+
+skrl's JAX models keep their parameters outside the module, in ``model.state_dict``
+(a ``StateDict`` with ``params``); ``build_models`` calls ``init_state_dict(role=...)`` on
+each model, as skrl 2.x requires before the agent is built. Layer sizes, activation and the
+initial log std are flax dataclass fields, so that the clones flax makes on ``apply`` keep them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import numpy as np
+from skrl.models.jax import DeterministicMixin, GaussianMixin, Model
+
+from motrix.config import PPOCfg
+
+_ACTIVATIONS = {"elu": nn.elu, "relu": nn.relu, "tanh": nn.tanh}
+
+
+class MLP(nn.Module):
+    """Hidden layers only: Dense + activation for each width in ``sizes``."""
+
+    sizes: tuple[int, ...]
+    activation: str = "elu"
+
+    @nn.compact
+    def __call__(self, x: jax.Array) -> jax.Array:
+        act = _ACTIVATIONS[self.activation]
+        for i, size in enumerate(self.sizes):
+            x = act(nn.Dense(size, name=f"dense_{i}")(x))
+        return x
+
+
+def _space_dim(space) -> int:
+    return int(np.prod(space.shape))
+
+
+class _JitInit:
+    """``init_state_dict`` as skrl's, with flax's ``init`` compiled as one program.
+
+    skrl runs ``Module.init`` eagerly: every initializer of every layer is then compiled
+    as its own tiny XLA program (~4 s for two 64-64 MLPs on a 2-core CPU). One jitted
+    ``init`` is one compilation per model.
+    """
+
+    def init_state_dict(self, inputs: dict[str, Any] | None = None, *, role: str = "",
+                        key: jax.Array | None = None) -> None:
+        from skrl import config
+        from skrl.models.jax.base import StateDict
+
+        if not inputs:
+            inputs = {"observations": jnp.zeros((1, self.num_observations), jnp.float32)}
+        if key is None:
+            key = config.jax.key
+        with jax.default_device(self.device):
+            params = jax.jit(self.init, static_argnums=2)(key, inputs, role)
+        self.state_dict = StateDict.create(apply_fn=self.apply, params=params)
+
+
+class Policy(_JitInit, GaussianMixin, Model):
+    """Gaussian policy: mean from an MLP, log std a learned vector."""
+
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "elu"
+    initial_log_std: float = 0.0
+
+    def __init__(self, observation_space=None, action_space=None, device=None, *, hidden=(64, 64),
+                 activation="elu", initial_log_std=0.0, state_space=None, parent=None, name=None) -> None:
+        Model.__init__(self, observation_space=observation_space, state_space=state_space,
+                       action_space=action_space, device=device, parent=parent, name=name)
+        self.hidden = tuple(hidden)
+        self.activation = activation
+        self.initial_log_std = float(initial_log_std)
+        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0, max_log_std=2.0)
+
+    @nn.compact
+    def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
+        x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
+        mean = nn.Dense(self.num_actions, name="mean")(x)
+        log_std = self.param("log_std", lambda _: jnp.full((self.num_actions,), self.initial_log_std, jnp.float32))
+        return mean, {"log_std": log_std}
+
+
+class Value(_JitInit, DeterministicMixin, Model):
+    """State-value function: MLP → 1."""
+
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "elu"
+
+    def __init__(self, observation_space=None, action_space=None, device=None, *, hidden=(64, 64),
+                 activation="elu", state_space=None, parent=None, name=None) -> None:
+        Model.__init__(self, observation_space=observation_space, state_space=state_space,
+                       action_space=action_space, device=device, parent=parent, name=name)
+        self.hidden = tuple(hidden)
+        self.activation = activation
+        DeterministicMixin.__init__(self, clip_actions=False)
+
+    @nn.compact
+    def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
+        x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
+        return nn.Dense(1, name="value")(x), {}
+
+
+class SharedPolicyValue(_JitInit, GaussianMixin, DeterministicMixin, Model):
+    """One trunk, two heads; ``role`` picks the head (both are created whatever the role)."""
+
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "elu"
+    initial_log_std: float = 0.0
+
+    def __init__(self, observation_space=None, action_space=None, device=None, *, hidden=(64, 64),
+                 activation="elu", initial_log_std=0.0, state_space=None, parent=None, name=None) -> None:
+        Model.__init__(self, observation_space=observation_space, state_space=state_space,
+                       action_space=action_space, device=device, parent=parent, name=name)
+        self.hidden = tuple(hidden)
+        self.activation = activation
+        self.initial_log_std = float(initial_log_std)
+        # What DeterministicMixin.__init__ sets (values are not clipped); not called itself, because
+        # each skrl mixin ends its __init__ by freezing the flax module.
+        self._d_clip_actions = False
+        self._d_min_actions = self._d_max_actions = None
+        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0, max_log_std=2.0)
+
+    def act(self, inputs: dict[str, Any], *, role: str = "", params=None) -> tuple[jax.Array, dict[str, Any]]:
+        if role == "policy":
+            return GaussianMixin.act(self, inputs, role=role, params=params)
+        if role == "value":
+            return DeterministicMixin.act(self, inputs, role=role, params=params)
+        raise ValueError(f"unknown role {role!r}")
+
+    @nn.compact
+    def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
+        x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
+        mean = nn.Dense(self.num_actions, name="mean")(x)
+        value = nn.Dense(1, name="value")(x)
+        log_std = self.param("log_std", lambda _: jnp.full((self.num_actions,), self.initial_log_std, jnp.float32))
+        if role == "value":
+            return value, {}
+        return mean, {"log_std": log_std}
+
+
+def model_spec(cfg: PPOCfg) -> dict[str, Any]:
+    """The network layout of ``cfg``, stored in checkpoints so that play rebuilds it exactly."""
+    return {
+        "shared": cfg.shares_features,
+        "policy_hidden": list(cfg.policy_hidden_layer_sizes),
+        "value_hidden": list(cfg.value_hidden_layer_sizes),
+        "activation": cfg.activation,
+        "initial_log_std": float(cfg.initial_log_std),
+    }
+
+
+def build_models(spec: dict[str, Any], observation_space, action_space, device=None,
+                 key: jax.Array | None = None) -> dict[str, Model]:
+    """``{"policy": ..., "value": ...}`` from a ``model_spec``, each with ``init_state_dict`` done.
+
+    One object twice when shared. ``key`` seeds the initial weights (default: skrl's
+    ``config.jax.key``, which ``skrl.utils.set_seed`` sets).
+    """
+    from skrl import config
+
+    key = config.jax.key if key is None else key
+    policy_key, value_key = jax.random.split(key)
+    obs = jnp.zeros((1, _space_dim(observation_space)), jnp.float32)
+    inputs = {"observations": obs}
+    policy_hidden, value_hidden = tuple(spec["policy_hidden"]), tuple(spec["value_hidden"])
+    if spec["shared"]:
+        shared = SharedPolicyValue(observation_space, action_space, device, hidden=policy_hidden,
+                                   activation=spec["activation"], initial_log_std=spec["initial_log_std"])
+        shared.init_state_dict(inputs, role="policy", key=policy_key)
+        return {"policy": shared, "value": shared}
+    policy = Policy(observation_space, action_space, device, hidden=policy_hidden,
+                    activation=spec["activation"], initial_log_std=spec["initial_log_std"])
+    value = Value(observation_space, action_space, device, hidden=value_hidden, activation=spec["activation"])
+    policy.init_state_dict(inputs, role="policy", key=policy_key)
+    value.init_state_dict(inputs, role="value", key=value_key)
+    return {"policy": policy, "value": value}
