@@ -1,7 +1,7 @@
 """``motrix bench``: how fast an env steps, next to raw physics on the same model and batch.
 
-The env and the raw physics run in alternating blocks of steps, so that load from other
-processes on a shared machine hits both alike; the ratio is the figure to trust.
+The env and the raw physics take turns step by step, so that load from other processes on
+a shared machine hits both alike; the ratio is the figure to trust.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-#: Control steps per timed block; env and raw physics alternate block by block.
-BLOCK_STEPS = 25
+#: Raw physics is put back in the env's physics state every this many steps.
+SYNC_STEPS = 25
 #: Distinct random action batches cycled through (sampled before timing).
 ACTION_POOL = 64
 
@@ -23,8 +23,8 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
     """Env-steps/s of ``env_name``'s full ``step`` (random actions) and of raw physics.
 
     Raw physics is ``model.step`` (``step_n`` with substeps) on a second ``SceneData`` of the
-    same model and batch size, restarted from the env's current physics state before each
-    block so that both see the same states. Rates count env-steps: control steps × envs.
+    same model and batch size, put back in the env's physics state every ``SYNC_STEPS``
+    steps so that both see the same states. Rates count env-steps: control steps × envs.
     """
     import motrixsim
 
@@ -40,45 +40,43 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
     actions = sample_actions(env.action_space, env.num_envs, np.random.default_rng(seed), count=ACTION_POOL)
     env.init_state()
 
-    def raw_block(n: int) -> tuple[float, float]:
-        raw.set_dof_pos(env.data.dof_pos, model)
-        raw.set_dof_vel(env.data.dof_vel)
-        raw.actuator_ctrls = env.data.actuator_ctrls
-        wall, cpu = time.perf_counter(), time.thread_time()
-        for _ in range(n):
-            model.step_n(raw, substeps)
-        return time.perf_counter() - wall, time.thread_time() - cpu
-
+    totals = {"env": np.zeros(2), "raw": np.zeros(2)}  # wall, main-thread CPU seconds
     done_count = 0
-    action_index = 0
 
-    def env_block(n: int) -> tuple[float, float]:
-        nonlocal done_count, action_index
+    def timed(label: str, fn: Any, *args: Any) -> Any:
         wall, cpu = time.perf_counter(), time.thread_time()
-        for _ in range(n):
-            state = env.step(actions[action_index])
-            action_index = (action_index + 1) % ACTION_POOL
-            done_count += int(np.count_nonzero(state.terminated)) + int(np.count_nonzero(state.truncated))
-        return time.perf_counter() - wall, time.thread_time() - cpu
+        result = fn(*args)
+        totals[label] += (time.perf_counter() - wall, time.thread_time() - cpu)
+        return result
 
-    env_block(min(BLOCK_STEPS, steps))  # warm-up: first-touch allocations, caches
-    raw_block(min(BLOCK_STEPS, steps))
+    def env_step(i: int) -> None:
+        nonlocal done_count
+        state = timed("env", env.step, actions[i % ACTION_POOL])
+        done_count += int(np.count_nonzero(state.terminated)) + int(np.count_nonzero(state.truncated))
+
+    def raw_step() -> None:
+        timed("raw", model.step_n, raw, substeps)
+
+    for i in range(min(SYNC_STEPS, steps)):  # warm-up: first-touch allocations, caches
+        env_step(i)
+        raw_step()
+    for total in totals.values():
+        total[:] = 0.0
     done_count = 0
     load_before = _load()
-    env_time = np.zeros(2)  # wall seconds, main-thread CPU seconds
-    raw_time = np.zeros(2)
-    remaining, flip = steps, False
-    while remaining > 0:
-        n = min(BLOCK_STEPS, remaining)
-        # Alternate which goes first so neither always follows the other.
-        if flip:
-            raw_time += raw_block(n)
-            env_time += env_block(n)
+    for i in range(steps):
+        if i % SYNC_STEPS == 0:  # raw physics restarts from the env's states (untimed)
+            raw.set_dof_pos(env.data.dof_pos, model)
+            raw.set_dof_vel(env.data.dof_vel)
+            raw.actuator_ctrls = env.data.actuator_ctrls
+        # One step each, alternating which goes first: both meet the same machine load.
+        if i % 2:
+            raw_step()
+            env_step(i)
         else:
-            env_time += env_block(n)
-            raw_time += raw_block(n)
-        remaining -= n
-        flip = not flip
+            env_step(i)
+            raw_step()
+    env_time, raw_time = totals["env"], totals["raw"]
 
     env_rate = steps * env.num_envs / env_time[0]
     raw_rate = steps * env.num_envs / raw_time[0]

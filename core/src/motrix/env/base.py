@@ -46,12 +46,18 @@ class NpEnv(abc.ABC):
       ``terminated`` for all envs; per-term rewards go in ``state.info["Reward"]``, other
       per-env values in ``state.info["metrics"]``;
     - ``reset(data) -> (obs, info)``: put every env of ``data`` (a view of the envs being
-      reset, shape ``(k,)``) in a fresh initial state, drawing randomness from
-      ``self.np_random``, and return their observations ``(k, *obs_shape)`` and per-env info
-      values ``(k, ...)`` (merged into ``state.info``).
+      reset, shape ``(k,)``) in a fresh initial state, typically with
+      ``data.reset(self.model, dof_pos=..., dof_vel=...)`` (``forward_kinematic=True`` if the
+      observation needs link poses), drawing randomness from ``self.np_random``; return
+      their observations ``(k, *obs_shape)`` and per-env info values ``(k, ...)``, which are
+      merged into the rows of ``state.info`` of the envs reset.
 
-    The base copies observations, so ``update_state`` may return a view of a buffer it
-    reuses (e.g. a ``compile_query`` program's buffer).
+    Each step hands ``apply_action`` and ``update_state`` a state object (and ``info`` dict)
+    of its own: set fields directly or return ``state.replace(...)``. The base copies obs,
+    reward and terminated, so they may be views of buffers the env reuses (e.g. a
+    ``compile_query`` program's buffer). The base adds ``info["steps"]`` (control steps since
+    each env's reset) and ``info["invalid"]`` (envs whose episode it ended because an action,
+    observation or reward was not finite).
     """
 
     refresh_kinematics: bool = False
