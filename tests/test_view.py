@@ -22,7 +22,3 @@ def test_copies_are_laid_out_on_a_centred_grid():
     assert sorted(map(tuple, offsets)) == [(-1.0, -1.0, 0.0), (-1.0, 1.0, 0.0), (1.0, -1.0, 0.0), (1.0, 1.0, 0.0)]
     assert len(grid_offsets(5, 1.0)) == 5
 
-
-def test_video_output_is_not_supported_yet_and_says_so():
-    with pytest.raises(MotrixError, match="not supported yet"):
-        run_view("cartpole", video="out.mp4")
