@@ -59,15 +59,15 @@ class PPOCfg(BaseRLCfg):
     """Proximal Policy Optimization, as trained through skrl 2.x by the motrix backends."""
 
     policy_hidden_layer_sizes: tuple[int, ...] = (64, 64)
-    """Hidden layer widths of the policy MLP."""
+    """Hidden layer widths of the policy MLP (a model setting: no ``PPO_CFG`` key)."""
     value_hidden_layer_sizes: tuple[int, ...] = (64, 64)
-    """Hidden layer widths of the value MLP."""
+    """Hidden layer widths of the value MLP (a model setting: no ``PPO_CFG`` key)."""
     share_policy_value_features: bool = False
-    """Use one trunk for policy and value (only when both size tuples are equal)."""
+    """One trunk for policy and value (when both size tuples are equal): one model given to skrl as both."""
     activation: str = "elu"
-    """Hidden-layer activation: elu, relu or tanh."""
+    """Hidden-layer activation: elu, relu or tanh (a model setting: no ``PPO_CFG`` key)."""
     initial_log_std: float = 0.0
-    """Initial log standard deviation of the Gaussian policy."""
+    """Initial log standard deviation of the Gaussian policy (a model parameter: no ``PPO_CFG`` key)."""
     rollouts: int = 16
     """Env steps per env collected before each update (skrl ``rollouts``)."""
     learning_epochs: int = 4
@@ -79,13 +79,13 @@ class PPOCfg(BaseRLCfg):
     lambda_param: float = 0.95
     """GAE lambda (skrl 2.x ``gae_lambda``; ``lambda`` in skrl 1.x)."""
     learning_rate: float = 3e-4
-    """Adam learning rate; the start value when the KL scheduler is on."""
+    """Adam learning rate (skrl ``learning_rate``); the start value when the KL scheduler is on."""
     learning_rate_scheduler_kl_threshold: float = 0.008
-    """Target KL of skrl's ``KLAdaptiveLR``; 0 turns the scheduler off (constant rate)."""
+    """Target KL of skrl's ``KLAdaptiveLR`` (its ``kl_threshold``); 0 turns the scheduler off."""
     learning_rate_max: float = 1e-3
-    """Upper bound for ``KLAdaptiveLR``: its default 1e-2 diverges on cartpole."""
+    """Upper bound of ``KLAdaptiveLR`` (its ``max_lr``): the default 1e-2 diverges on cartpole."""
     learning_rate_min: float = 1e-6
-    """Lower bound for ``KLAdaptiveLR``."""
+    """Lower bound of ``KLAdaptiveLR`` (its ``min_lr``)."""
     random_timesteps: int = 0
     """Kept for seed configs: skrl 2.x on-policy agents have no random warm-up; must be 0."""
     learning_starts: int = 0
@@ -109,9 +109,9 @@ class PPOCfg(BaseRLCfg):
     rewards_shaper_scale: float = 1.0
     """Rewards are multiplied by this before learning (skrl ``rewards_shaper``)."""
     observation_normalizer: bool = True
-    """Normalize observations with a running mean/std (skrl ``RunningStandardScaler``)."""
+    """Normalize observations with a running mean/std (skrl ``observation_preprocessor``)."""
     value_normalizer: bool = True
-    """Normalize value targets with a running mean/std (skrl ``RunningStandardScaler``)."""
+    """Normalize value targets with a running mean/std (skrl ``value_preprocessor``)."""
 
     def validate(self) -> None:
         super().validate()

@@ -21,14 +21,13 @@ import numpy as np
 class EpisodeStats:
     """Running per-env sums; scalars to log; the mean return of recent episodes."""
 
-    def __init__(self, num_envs: int, window: int | None = None) -> None:
+    def __init__(self, num_envs: int, window: int = 100) -> None:
         self.num_envs = num_envs
         self._return = np.zeros(num_envs, dtype=np.float64)
         self._length = np.zeros(num_envs, dtype=np.int64)
         self._terms: dict[str, np.ndarray] = {}
-        # Recent finished episodes: at least one per env, so that a wave of envs that all
-        # end together (time limit) is judged as a whole.
-        self.recent_returns: deque[float] = deque(maxlen=window or max(100, num_envs))
+        # The usual "mean return of the last 100 episodes" (skrl's and SB3's window).
+        self.recent_returns: deque[float] = deque(maxlen=window)
         self.episodes = 0
         """Episodes finished since construction."""
         self._instant_sum: dict[str, float] = {}

@@ -23,6 +23,7 @@ from skrl.resources.schedulers.torch import KLAdaptiveLR
 from skrl.trainers.torch import SequentialTrainer, SequentialTrainerCfg
 from skrl.utils import set_seed
 
+from motrix.config import PPOCfg
 from motrix.errors import CheckpointError
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
 from motrix.training.progress import Progress, TargetTracker
@@ -32,6 +33,7 @@ from motrix_backend_torch import checkpoint
 from motrix_backend_torch.agent import MotrixPPO
 from motrix_backend_torch.device import configure_threads, describe, pick_device
 from motrix_backend_torch.models import build_models, model_spec
+from motrix_backend_torch.policy import TrainedPolicy, load_module, probe
 from motrix_backend_torch.wrapper import NpEnvWrapper
 
 LABEL = "torch"
@@ -79,34 +81,8 @@ class TorchTrainer:
         remaining = max(0, total_iterations - start_iteration)
         total_env_steps = total_iterations * cfg.num_envs
 
-        # Models: policy and value (one object when the trunk is shared)
-        models = build_models(model_spec(cfg), env.observation_space, env.action_space, device)
-
-        # skrl 2.x PPO configuration
-        agent_cfg = PPO_CFG(
-            **settings.agent_kwargs,
-            learning_rate_scheduler=KLAdaptiveLR if settings.kl_scheduler_kwargs else None,
-            learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
-            observation_preprocessor=RunningStandardScaler if settings.observation_normalizer else None,
-            observation_preprocessor_kwargs={"size": env.observation_space, "device": device},
-            value_preprocessor=RunningStandardScaler if settings.value_normalizer else None,
-            value_preprocessor_kwargs={"size": 1, "device": device},
-            experiment=ExperimentCfg(
-                directory=str(job.run.path.parent),
-                experiment_name=job.run.path.name,  # TensorBoard events go straight into the run
-                write_interval=cfg.rollouts,  # once per PPO update
-                checkpoint_interval=0,  # motrix writes its own checkpoints (below)
-            ),
-        )
-
-        # Rollout memory: one rollout of every env
-        memory = RandomMemory(memory_size=settings.memory_size, num_envs=cfg.num_envs, device=device)
-
-        # The agent
-        agent = MotrixPPO(
-            num_envs=cfg.num_envs, start_iteration=start_iteration, models=models, memory=memory,
-            observation_space=env.observation_space, action_space=env.action_space, device=device, cfg=agent_cfg,
-        )
+        # Models, PPO_CFG, rollout memory, agent
+        agent = build_agent(cfg, env.observation_space, env.action_space, device, job.run.path, start_iteration)
         if resume_state is not None:
             _restore(agent, resume_state, job.resume_from)
 
@@ -127,14 +103,16 @@ class TorchTrainer:
         def save(iteration: int) -> None:
             env_steps = iteration * cfg.num_envs
             state = _agent_state(agent)
+            scaler = agent.checkpoint_modules.get("observation_preprocessor")
+            meta = {**header, "env_steps": env_steps, "iteration": iteration,
+                    "probe": probe(agent.policy, scaler, obs_dim, device)}
             last["path"] = store.save(
                 env_steps,
-                lambda tmp: checkpoint.save(tmp, {**header, "env_steps": env_steps, "iteration": iteration}, state),
+                lambda tmp: checkpoint.save(tmp, meta, state),
                 agent.episode_stats.mean_recent_return(),
             )
             last["iteration"] = iteration
             agent.writer.flush()
-            job.run.update_metadata(env_steps=env_steps)
 
         target = TargetTracker(cfg.target_return, progress.start_time)
         seen = {"episodes": -1, "mean": None}
@@ -161,14 +139,15 @@ class TorchTrainer:
                                      close_environment_at_exit=False),
         )
         interrupted = False
-        iteration = start_iteration
+        if remaining == 0:
+            progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
         try:
             if remaining > 0:
                 trainer.train()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
             interrupted = True
             progress.message("interrupted; writing a final checkpoint")
-        iteration = max(last["iteration"], _iterations_done(agent, start_iteration))
+        iteration = start_iteration + agent.iterations_this_run
         if iteration > last["iteration"] or last["path"] is None:
             save(iteration)
         wall = time.perf_counter() - progress.start_time
@@ -189,56 +168,72 @@ class TorchTrainer:
         )
 
     # -- motrix play -------------------------------------------------------------------
+    def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> TrainedPolicy:
+        """The deterministic policy of a checkpoint, for ``env`` (``CheckpointError`` if it does not fit)."""
+        return TrainedPolicy(checkpoint_path, env_name, env.observation_space, env.action_space, pick_device())
+
     def play(self, job: PlayJob) -> PlayResult:
         device = pick_device()
         configure_threads(device)
-        header, state = checkpoint.load(job.checkpoint, device)
-        if job.video is not None:
-            from motrix.errors import UsageError
-
-            raise UsageError("--video is not supported by the torch backend yet")
         env = job.make_env()
-        obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
-        checkpoint.check_env(header, job.checkpoint, job.env_spec.name, obs_dim, act_dim)
-
-        policy = build_models(header["model"], env.observation_space, env.action_space, device)["policy"]
-        _load_module(policy, state["policy"], job.checkpoint, "policy")
-        policy.to(device).eval()
-        scaler = None
-        if "observation_preprocessor" in state:
-            scaler = RunningStandardScaler(env.observation_space, device=device)
-            _load_module(scaler, state["observation_preprocessor"], job.checkpoint, "observation_preprocessor")
+        policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space, env.action_space, device)
 
         returns: list[float] = []
         lengths: list[int] = []
         ep_return = np.zeros(job.num_envs)
         ep_length = np.zeros(job.num_envs, dtype=np.int64)
-        obs = env.init_state().obs
-        with torch.inference_mode():
-            while len(returns) < job.episodes:
-                x = torch.as_tensor(obs, dtype=torch.float32, device=device)
-                x = scaler(x) if scaler is not None else x
-                _, outputs = policy.act({"observations": x}, role="policy")
-                actions = outputs["mean_actions"]  # deterministic: the Gaussian's mean
-                s = env.step(actions.cpu().numpy())
-                ep_return += s.reward
-                ep_length += 1
-                done = s.terminated | s.truncated
-                for i in np.flatnonzero(done):
-                    if len(returns) < job.episodes:
-                        returns.append(float(ep_return[i]))
-                        lengths.append(int(ep_length[i]))
-                ep_return[done] = 0.0
-                ep_length[done] = 0
-                obs = s.obs
+        state = env.init_state()
+        while len(returns) < job.episodes:
+            state = env.step(policy(state.obs))
+            ep_return += state.reward
+            ep_length += 1
+            done = state.terminated | state.truncated
+            for i in np.flatnonzero(done)[: job.episodes - len(returns)]:
+                returns.append(float(ep_return[i]))
+                lengths.append(int(ep_length[i]))
+            ep_return[done] = 0.0
+            ep_length[done] = 0
         return PlayResult(returns=returns, lengths=lengths)
 
 
+def build_agent(cfg: PPOCfg, observation_space, action_space, device: torch.device, run_path: Path | None,
+                start_iteration: int = 0) -> MotrixPPO:
+    """Models → skrl 2.x ``PPO_CFG`` → ``RandomMemory`` → PPO agent, from a ``PPOCfg``.
+
+    TensorBoard events go into ``run_path`` (none when it is None).
+    """
+    settings = skrl_ppo_settings(cfg)
+
+    # Models: policy and value (one object when the trunk is shared)
+    models = build_models(model_spec(cfg), observation_space, action_space, device)
+
+    # skrl 2.x PPO configuration
+    agent_cfg = PPO_CFG(
+        **settings.agent_kwargs,
+        learning_rate_scheduler=KLAdaptiveLR if settings.kl_scheduler_kwargs else None,
+        learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
+        observation_preprocessor=RunningStandardScaler if settings.observation_normalizer else None,
+        observation_preprocessor_kwargs={"size": observation_space, "device": device},
+        value_preprocessor=RunningStandardScaler if settings.value_normalizer else None,
+        value_preprocessor_kwargs={"size": 1, "device": device},
+        experiment=ExperimentCfg(
+            directory=str(run_path.parent) if run_path else "",
+            experiment_name=run_path.name if run_path else "",  # events go straight into the run
+            write_interval=cfg.rollouts if run_path else 0,  # once per PPO update
+            checkpoint_interval=0,  # motrix writes its own checkpoints (trainer.py)
+        ),
+    )
+
+    # Rollout memory: one rollout of every env
+    memory = RandomMemory(memory_size=settings.memory_size, num_envs=cfg.num_envs, device=device)
+
+    return MotrixPPO(
+        num_envs=cfg.num_envs, start_iteration=start_iteration, models=models, memory=memory,
+        observation_space=observation_space, action_space=action_space, device=device, cfg=agent_cfg,
+    )
+
+
 # -- checkpoint state <-> agent ------------------------------------------------------------
-def _iterations_done(agent: MotrixPPO, start_iteration: int) -> int:
-    return start_iteration + agent.iterations_this_run
-
-
 def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
     """Tensors and plain containers only: loads with ``weights_only=True``."""
     state: dict[str, Any] = {"policy": agent.policy.state_dict(), "optimizer": agent.optimizer.state_dict()}
@@ -252,26 +247,18 @@ def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
     return state
 
 
-def _load_module(module: torch.nn.Module, sd: dict[str, Any], path: Path, name: str) -> None:
-    try:
-        module.load_state_dict(sd)
-    except (RuntimeError, KeyError, TypeError) as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise CheckpointError(f"checkpoint {path}: {name} does not fit the networks: {first[:160]}") from None
-
-
 def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
     """Weights, optimizer (with its learning rate), normalizers and the torch RNG."""
-    _load_module(agent.policy, state["policy"], path, "policy")
+    load_module(agent.policy, state["policy"], path, "policy")
     if agent.value is not agent.policy:
-        _load_module(agent.value, state["value"], path, "value")
+        load_module(agent.value, state["value"], path, "value")
     agent.optimizer.load_state_dict(state["optimizer"])
     for name in ("observation_preprocessor", "value_preprocessor"):
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             if name not in state:
                 raise CheckpointError(f"checkpoint {path} has no {name}, the config asks for one")
-            _load_module(module, state[name], path, name)
+            load_module(module, state[name], path, name)
     if agent.scheduler is not None:
         agent.scheduler._last_lr = [g["lr"] for g in agent.optimizer.param_groups]
     if "rng" in state:

@@ -1,0 +1,146 @@
+"""What only the torch backend has: its checkpoint file format and exact restore."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("motrix_backend_torch.trainer")
+
+from motrix.config import PPOCfg  # noqa: E402
+from motrix.errors import CheckpointError  # noqa: E402
+from motrix_backend_torch import checkpoint  # noqa: E402
+from motrix_backend_torch.policy import TrainedPolicy  # noqa: E402
+from motrix_backend_torch.trainer import _agent_state, _restore, build_agent  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def env():
+    import motrix
+
+    return motrix.make("cartpole", num_envs=8, seed=0)
+
+
+def _fake_training(agent, obs_dim: int, updates: int = 2) -> None:
+    """Fill the memory with random transitions and update: moves weights, optimizer and scalers."""
+    agent.init()
+    agent.enable_training_mode(True)
+    n = agent.num_envs
+    for _ in range(updates):
+        for _ in range(agent.cfg.rollouts):
+            obs = torch.randn(n, obs_dim)
+            with torch.no_grad():
+                actions, _ = agent.act(obs, None, timestep=0, timesteps=1)
+            agent.memory.add_samples(
+                observations=obs, states=None, actions=actions, rewards=torch.rand(n, 1),
+                terminated=torch.zeros(n, 1, dtype=torch.bool), truncated=torch.zeros(n, 1, dtype=torch.bool),
+                log_prob=agent._current_log_prob, values=agent._current_values,
+            )
+        agent._current_next_observations, agent._current_next_states = torch.randn(n, obs_dim), None
+        agent.update(timestep=0, timesteps=1)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_checkpoint_round_trip_restores_everything_exactly(env, tmp_path, shared):
+    cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2, share_policy_value_features=shared)
+    device = torch.device("cpu")
+    agent = build_agent(cfg, env.observation_space, env.action_space, device, None)
+    _fake_training(agent, 4)
+    path = tmp_path / "c.pt"
+    checkpoint.save(path, {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 64}, _agent_state(agent))
+
+    header, state = checkpoint.load(path)
+    fresh = build_agent(cfg, env.observation_space, env.action_space, device, None)
+    _restore(fresh, state, path)
+    a, b = _agent_state(agent), _agent_state(fresh)
+    for name in ("policy", "value", "observation_preprocessor", "value_preprocessor"):
+        if name in a:
+            assert a[name].keys() == b[name].keys()
+            for key in a[name]:
+                assert torch.equal(a[name][key], b[name][key]), (name, key)
+    assert a["optimizer"]["param_groups"] == b["optimizer"]["param_groups"]  # includes the KL-adapted lr
+    for k, st in a["optimizer"]["state"].items():
+        for field, value in st.items():
+            assert torch.equal(value, b["optimizer"]["state"][k][field]), (k, field)
+    assert shared == ("value" not in a)
+
+
+def test_checkpoint_is_plain_tensors_loadable_with_weights_only(tmp_path):
+    state = {"policy": {"w": torch.randn(3, 2)}, "optimizer": {"state": {0: {"step": torch.tensor(3.0)}},
+                                                               "param_groups": [{"lr": 1e-3, "params": [0]}]}}
+    path = tmp_path / "c.pt"
+    checkpoint.save(path, {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 1}, state)
+    raw = torch.load(path, weights_only=True)
+    assert raw["format"] == checkpoint.FORMAT and raw["format_version"] == checkpoint.FORMAT_VERSION
+    assert torch.equal(raw["state"]["policy"]["w"], state["policy"]["w"])
+    header, loaded = checkpoint.load(path)
+    assert header["env"] == "cartpole" and loaded["optimizer"]["param_groups"][0]["lr"] == 1e-3
+
+
+def test_a_checkpoint_of_another_env_is_refused(env, tmp_path):
+    cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2)
+    agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
+    from motrix_backend_torch.models import model_spec
+
+    path = tmp_path / "go1.pt"
+    checkpoint.save(path, {"env": "go1", "obs_dim": 48, "action_dim": 12, "env_steps": 1,
+                           "model": model_spec(cfg)}, _agent_state(agent))
+    with pytest.raises(CheckpointError, match=r"trained on 'go1' \(obs 48, action 12\), not on 'cartpole'"):
+        TrainedPolicy(path, "cartpole", env.observation_space, env.action_space)
+
+
+def test_a_modified_header_breaks_the_digest(tmp_path):
+    path = tmp_path / "c.pt"
+    checkpoint.save(path, {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 1},
+                    {"policy": {"w": torch.ones(2)}})
+    raw = torch.load(path, weights_only=True)
+    raw["header"]["env_steps"] = 10**9
+    torch.save(raw, path)
+    with pytest.raises(CheckpointError, match="digest mismatch"):
+        checkpoint.load(path)
+
+
+def test_every_ppo_field_has_a_skrl_mapping_and_ppo_cfg_accepts_it():
+    from skrl.agents.torch.ppo import PPO_CFG
+
+    from motrix.training.skrl_cfg import skrl_ppo_settings, unmapped_fields
+
+    assert unmapped_fields() == []
+    settings = skrl_ppo_settings(PPOCfg(clip_predicted_values=False, rewards_shaper_scale=0.5))
+    cfg = PPO_CFG(**settings.agent_kwargs)
+    assert cfg.value_clip == 0.0 and cfg.gae_lambda == 0.95
+    assert cfg.rewards_shaper(torch.ones(2), 0, 1).tolist() == [0.5, 0.5]
+    assert settings.kl_scheduler_kwargs == {"kl_threshold": 0.008, "min_lr": 1e-6, "max_lr": 1e-3}
+    assert {f.name for f in dataclasses.fields(PPO_CFG)} >= set(settings.agent_kwargs)
+
+
+def test_the_wrapper_hands_ppo_the_observation_a_truncated_episode_ended_on():
+    import motrix
+    from motrix_backend_torch.wrapper import NpEnvWrapper
+
+    env = motrix.make("cartpole", num_envs=4, seed=0, max_episode_seconds=0.05)  # 5 steps, then truncation
+    wrapped = NpEnvWrapper(env, torch.device("cpu"))
+    obs, _ = wrapped.reset()
+    assert obs.shape == (4, 4) and wrapped.num_envs == 4 and wrapped.state() is None
+    for _ in range(5):
+        obs, reward, terminated, truncated, info = wrapped.step(torch.zeros(4, 1))
+    assert truncated.all() and not terminated.any() and reward.shape == (4, 1)
+    final = info["final_observations"]
+    assert torch.equal(final, torch.as_tensor(env.state.final_obs))
+    assert not torch.equal(final, obs)  # obs is already the post-reset observation
+
+    cfg = PPOCfg(num_envs=4, rollouts=4, mini_batches=2, time_limit_bootstrap=True)
+    agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
+    agent.init()
+    agent.enable_training_mode(True)
+    with torch.no_grad():
+        actions, _ = agent.act(obs, None, timestep=0, timesteps=1)
+        agent.record_transition(observations=obs, states=None, actions=actions, rewards=reward.clone(),
+                                next_observations=obs, next_states=None, terminated=terminated,
+                                truncated=truncated, infos=info, timestep=0, timesteps=1)
+    assert agent._current_next_observations is final  # what the truncation bootstrap values
+    stored = agent.memory.get_tensor_by_name("rewards")[0]
+    assert not torch.equal(stored, reward)  # reward + gamma * V(final observation)
