@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 
 from motrix.errors import UsageError
 
@@ -27,7 +28,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     result, checkpoint = play(PlayRequest(
         env=args.env, run=args.run, checkpoint=args.checkpoint, episodes=args.episodes,
         num_envs=args.num_envs, seed=args.seed, runs_dir=args.runs_dir, video=args.video,
-        backend=args.backend,
+        backend=args.backend, video_size=_video_size(args), video_seconds=args.video_seconds,
     ))
     print(f"checkpoint: {checkpoint}")
     for i, (ret, length) in enumerate(zip(result.returns, result.lengths), 1):
@@ -42,9 +43,17 @@ def cmd_view(args: argparse.Namespace) -> int:
         raise UsageError(f"--num-envs must be > 0, got {args.num_envs}")
     from motrix.view import run_view
 
-    run_view(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed,
-             **({"video": args.video} if args.video else {}))
+    described = run_view(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed,
+                         video=args.video, video_size=_video_size(args))
+    if described:
+        print(f"motrix: {described}", file=sys.stderr)
     return 0
+
+
+def _video_size(args: argparse.Namespace) -> tuple[int, int]:
+    from motrix.render.options import parse_size
+
+    return parse_size(args.video_size)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

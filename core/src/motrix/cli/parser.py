@@ -46,14 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=0, help="seed of the env resets")
     play.add_argument("--backend", help="backend to load a bare checkpoint file with")
     play.add_argument("--runs-dir", help="where runs are (default: $MOTRIX_RUNS_DIR or ./runs)")
-    play.add_argument("--video", help="render to this video file")
+    play.add_argument("--video", metavar="FILE", help="also render to this video file (.mp4 or .gif)")
+    play.add_argument("--video-size", default="320x240", metavar="WxH",
+                      help="video frame size (default 320x240; CPU rendering slows with size)")
+    play.add_argument("--video-seconds", type=float, default=10.0, metavar="S",
+                      help="simulated seconds to film, from the start (default 10)")
 
     view = sub.add_parser("view", help="look at an env under random actions")
     view.add_argument("env")
     view.add_argument("--num-envs", type=int, default=4)
     view.add_argument("--steps", type=int, default=1000)
     view.add_argument("--seed", type=int, default=0)
-    view.add_argument("--video", help="render to this video file")
+    view.add_argument("--video", metavar="FILE",
+                      help="render --steps steps to this video file (.mp4 or .gif) instead of a window")
+    view.add_argument("--video-size", default="320x240", metavar="WxH", help="video frame size (default 320x240)")
 
     listing = sub.add_parser("list", help="what the installed plugins provide")
     listing.add_argument("what", nargs="?", choices=("envs", "configs", "backends"), help="one section only")

@@ -80,12 +80,20 @@ class PlayJob:
     seed: int = 0
     """Seed for the env's resets."""
     video: Path | None = None
-    """Render to this video file when set."""
+    """Render to this video file when set (the core does it through ``recorder``)."""
+    recorder: Any = None
+    """The core's ``motrix.render.recorder.VideoRecorder`` when ``video`` is set: ``make_env``
+    attaches it, and every ``init_state``/``step`` of that env is then filmed. A backend only
+    has to build its env with ``make_env`` and step it."""
 
     def make_env(self) -> "NpEnv":
+        """Build the batched env to play (filmed when a video was asked for)."""
         from motrix.env.make import make_from_spec
 
-        return make_from_spec(self.env_spec, self.env_cfg, self.num_envs, seed=self.seed)
+        env = make_from_spec(self.env_spec, self.env_cfg, self.num_envs, seed=self.seed)
+        if self.recorder is not None:
+            self.recorder.attach(env)
+        return env
 
 
 @dataclass

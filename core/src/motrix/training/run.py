@@ -172,6 +172,8 @@ class PlayRequest:
     runs_dir: str | None = None
     video: str | None = None
     backend: str | None = None
+    video_size: tuple[int, int] = (320, 240)
+    video_seconds: float | None = 10.0
 
 
 def _backend_for_file(path: Path) -> BackendSpec:
@@ -216,7 +218,27 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     num_envs = request.num_envs or min(rl_cfg.play_num_envs, request.episodes)
     if num_envs <= 0:
         raise UsageError(f"--num-envs must be > 0, got {num_envs}")
+    recorder = _video_recorder(request, env_cfg.ctrl_dt) if request.video else None  # fails fast
     job = PlayJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, checkpoint=checkpoint,
                   episodes=request.episodes, num_envs=num_envs, seed=request.seed,
-                  video=Path(request.video) if request.video else None)
-    return _load_trainer(backend).play(job), checkpoint
+                  video=Path(request.video) if request.video else None, recorder=recorder)
+    if recorder is None:
+        return _load_trainer(backend).play(job), checkpoint
+    from motrix.render.recorder import require_summary
+
+    with recorder:
+        result = _load_trainer(backend).play(job)
+        summary = require_summary(
+            recorder.close(), f"backend {backend.name!r} played without stepping an env from job.make_env()")
+    _say(f"motrix: {summary.describe()}")
+    return result, checkpoint
+
+
+def _video_recorder(request: PlayRequest, ctrl_dt: float) -> Any:
+    """Checks the encoder and the Vulkan driver, and starts the encoder before any framework loads."""
+    from motrix.render.options import VideoOptions
+    from motrix.render.recorder import VideoRecorder
+
+    width, height = request.video_size
+    options = VideoOptions(Path(str(request.video)), width=width, height=height, max_seconds=request.video_seconds)
+    return VideoRecorder(options, ctrl_dt=ctrl_dt)

@@ -33,7 +33,7 @@ from skrl.resources.preprocessors.jax import RunningStandardScaler  # noqa: E402
 from skrl.resources.schedulers.jax import KLAdaptiveLR  # noqa: E402
 from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg  # noqa: E402
 
-from motrix.errors import CheckpointError, UsageError  # noqa: E402
+from motrix.errors import CheckpointError  # noqa: E402
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult  # noqa: E402
 from motrix.training.progress import Progress, TargetTracker  # noqa: E402
 from motrix.training.skrl_cfg import skrl_ppo_settings  # noqa: E402
@@ -204,8 +204,6 @@ class JaxTrainer:
         configure_compilation_cache()
         device = pick_device()
         header, state = checkpoint.load(job.checkpoint)
-        if job.video is not None:
-            raise UsageError("--video is not supported by the jax backend yet")
         env = job.make_env()
         obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
         checkpoint.check_env(header, job.checkpoint, job.env_spec.name, obs_dim, act_dim)
