@@ -26,8 +26,7 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
     same model and batch size, put back in the env's physics state every ``SYNC_STEPS``
     steps so that both see the same states. Rates count env-steps: control steps × envs.
     """
-    import motrixsim
-
+    from motrix._sim import import_motrixsim
     from motrix.env.actions import sample_actions
     from motrix.env.make import make
     from motrix.errors import UsageError
@@ -35,6 +34,7 @@ def run_bench(env_name: str, num_envs: int, steps: int, seed: int = 0) -> dict[s
     if steps <= 0:
         raise UsageError(f"steps must be > 0, got {steps}")
     env = make(env_name, num_envs=num_envs, seed=seed)
+    motrixsim = import_motrixsim()
     model, substeps = env.model, env.cfg.sim_substeps
     raw = motrixsim.SceneData(model, batch=(env.num_envs,))
     actions = sample_actions(env.action_space, env.num_envs, np.random.default_rng(seed), count=ACTION_POOL)

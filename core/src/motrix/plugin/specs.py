@@ -43,6 +43,9 @@ class EnvSpec:
         return resolve(self.cfg, f"config of env {self.name!r}")
 
     def load_env_class(self) -> type:
+        from motrix._sim import import_motrixsim
+
+        import_motrixsim()  # before the plugin's module imports it, to keep stderr clean
         return resolve(self.env, f"env {self.name!r}")
 
 
