@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import CliResult, run_motrix
 
 #: Backends whose trainers these tests exercise; a backend that is not installed is skipped.
-BACKENDS = ["torch"]
+BACKENDS = ["torch", "jax"]
 #: Env-steps of the shared training run: clearly better than random, short on 2 CPU cores.
 TRAIN_STEPS = 120_000
 SEED = 0

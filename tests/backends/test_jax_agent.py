@@ -30,6 +30,15 @@ from motrix_backend_jax.agent import MotrixPPO  # noqa: E402
 from motrix_backend_jax.models import build_models, model_spec  # noqa: E402
 from motrix_backend_jax.wrapper import NpEnvWrapper  # noqa: E402
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _compilation_cache():
+    """The backend's on-disk cache of compiled programs, as ``motrix train`` uses it."""
+    from motrix_backend_jax.device import configure_compilation_cache
+
+    configure_compilation_cache()
+
+
 NUM_ENVS, ROLLOUTS = 32, 8
 
 
@@ -52,7 +61,7 @@ def _agent(tmp_path, *, fused: bool, shared: bool = False, scheduler: bool = Tru
     config.jax.device = device
     config.jax.key = seed
     np.random.seed(seed)
-    env = motrix.make("cartpole", num_envs=NUM_ENVS, seed=seed, max_episode_seconds=0.3)  # 30-step episodes
+    env = motrix.make("cartpole", num_envs=NUM_ENVS, seed=seed, max_episode_seconds=0.1)  # 10-step episodes
     cfg = PPOCfg(share_policy_value_features=shared)
     models = build_models(model_spec(cfg), env.observation_space, env.action_space, device)
     agent_cfg = PPO_CFG(

@@ -106,8 +106,6 @@ class MotrixPPO(PPO):
             s is None or s is KLAdaptiveLR for s in (self.cfg.learning_rate_scheduler or (None, None))
         )
         self.fused = bool(fused and schedulers_ok and self.policy is not None and self.value is not None)
-        self.act_calls = 0
-        """Policy samples drawn (folded into the policy's PRNG key; saved in checkpoints)."""
 
     # -- set-up --------------------------------------------------------------------------
     def init(self, *, trainer_cfg: Any = None) -> None:
@@ -379,11 +377,12 @@ class MotrixPPO(PPO):
     def act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):
         if not self.fused:
             return super().act(observations, states, timestep=timestep, timesteps=timesteps)
-        self.act_calls += 1
+        # The sampling key as skrl's GaussianMixin.act derives it: its counter, folded into its key.
+        self.policy._g_i += 1
         actions, log_prob, values, mean = self._act_program(
             self.policy.state_dict.params, self.value.state_dict.params,
             self._scaler_stats("observation_preprocessor"), self._scaler_stats("value_preprocessor"),
-            observations, self.policy._g_key, self.act_calls, with_value=self.training,
+            observations, self.policy._g_key, self.policy._g_i, with_value=self.training,
         )
         self._current_log_prob = log_prob
         if self.training:
@@ -498,6 +497,8 @@ class MotrixPPO(PPO):
                 scalars[k] = float(np.min(v))
             elif v and k.endswith("(max)"):
                 scalars[k] = float(np.max(v))
+        if "Learning / Policy learning rate" in scalars:  # the name skrl's torch PPO gives it
+            scalars["Learning / Learning rate"] = scalars["Learning / Policy learning rate"]
         scalars.update(self.episode_stats.drain())
         for tag, value in scalars.items():
             self.writer.add_scalar(tag=tag, value=value, timestep=step)

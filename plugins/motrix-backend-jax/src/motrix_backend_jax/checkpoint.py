@@ -36,20 +36,20 @@ FORMAT_VERSION = 1
 SUFFIX = "msgpack"
 
 
-def _to_host(tree: Any) -> Any:
+def to_host(tree: Any) -> Any:
     """Nested dicts/lists of NumPy arrays and plain values (jax arrays copied to the host)."""
     if isinstance(tree, dict):
-        return {str(k): _to_host(v) for k, v in tree.items()}
+        return {str(k): to_host(v) for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):
-        return [_to_host(v) for v in tree]
+        return [to_host(v) for v in tree]
     if hasattr(tree, "__array__") and not isinstance(tree, (bool, int, float, str)):
-        return np.asarray(tree)
+        return np.array(tree)
     return tree
 
 
 def dumps(header: dict[str, Any], state: dict[str, Any]) -> bytes:
     """The bytes of a checkpoint."""
-    payload = serialization.msgpack_serialize({"header": _to_host(header), "state": _to_host(state)})
+    payload = serialization.msgpack_serialize({"header": to_host(header), "state": to_host(state)})
     outer = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

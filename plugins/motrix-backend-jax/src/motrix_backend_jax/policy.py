@@ -1,0 +1,134 @@
+"""A trained policy for acting: NumPy observations in, deterministic (mean) actions out.
+
+``MeanActions`` is the one code path from observations to actions, used by the live agent
+(for the checkpoint's probe) and by a policy loaded from a checkpoint (``motrix play``), so
+that the two can be compared exactly.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from motrix.errors import CheckpointError
+from motrix_backend_jax import checkpoint
+from motrix_backend_jax.models import build_models
+
+PROBE_SIZE = 8
+
+
+class MeanActions:
+    """``fn(params, scaler, obs)``: the Gaussian policy's mean for ``obs``, one compiled program.
+
+    Observations are normalized as in training (``scaler`` a ``RunningStandardScaler`` or
+    None), without updating its statistics. Built once per policy model, so that the live
+    agent (for its checkpoints' probe) and a reloaded policy compile it once each.
+    """
+
+    def __init__(self, policy: Any) -> None:
+        apply = policy.apply
+
+        @partial(jax.jit, static_argnames=("clip", "eps"))
+        def run(params, stats, obs, clip=None, eps=None):
+            x = obs
+            if stats is not None:
+                mean, var, _ = stats
+                x = jnp.clip((obs - mean) / (jnp.sqrt(var) + eps), -clip, clip)
+            mean_action, _ = apply(params, {"observations": x}, "policy")
+            return mean_action
+
+        self._run = run
+
+    def __call__(self, params: Any, scaler: Any | None, obs: Any) -> jax.Array:
+        if scaler is None:
+            return self._run(params, None, obs)
+        stats = (scaler.running_mean, scaler.running_variance, scaler.current_count)
+        return self._run(params, stats, obs, clip=float(scaler.clip_threshold), eps=float(scaler.epsilon))
+
+
+def probe_observations(obs_dim: int) -> np.ndarray:
+    """Fixed observations whose actions a checkpoint records, to check a reload against."""
+    return np.random.default_rng(1234).standard_normal((PROBE_SIZE, obs_dim)).astype(np.float32)
+
+
+def probe(mean_actions: MeanActions, params: Any, scaler: Any | None, obs_dim: int) -> dict:
+    """``{"observations": [...], "actions": [...]}`` of the live policy (plain lists)."""
+    obs = probe_observations(obs_dim)
+    actions = np.asarray(mean_actions(params, scaler, jnp.asarray(obs)))
+    return {"observations": obs.tolist(), "actions": actions.astype(np.float64).tolist()}
+
+
+class TrainedPolicy:
+    """A checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
+
+    def __init__(self, path: Path, env_name: str, observation_space, action_space, device: Any = None,
+                 loaded: tuple[dict, dict] | None = None) -> None:
+        """``loaded``: the ``(header, state)`` of ``checkpoint.load(path)`` when already read."""
+        from skrl.resources.preprocessors.jax import RunningStandardScaler
+
+        self.device = device if device is not None else jax.devices()[0]
+        self.path = Path(path)
+        header, state = loaded if loaded is not None else checkpoint.load(self.path)
+        obs_dim = int(np.prod(observation_space.shape))
+        act_dim = int(np.prod(action_space.shape))
+        checkpoint.check_env(header, self.path, env_name, obs_dim, act_dim)
+        spec = header.get("model")
+        if not isinstance(spec, dict):
+            raise CheckpointError(f"checkpoint {self.path} does not describe its networks")
+        self.header = header
+        try:
+            self.policy = build_models(spec, observation_space, action_space, self.device,
+                                       key=jax.random.PRNGKey(0))["policy"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(f"checkpoint {self.path} describes networks motrix cannot build: {exc}") from None
+        self.params = jax.device_put(
+            checkpoint.restore_tree(self.policy.state_dict.params, state.get("policy"), self.path, "policy"),
+            self.device)
+        self.mean_actions = MeanActions(self.policy)
+        self.scaler = None
+        if "observation_preprocessor" in state:
+            self.scaler = RunningStandardScaler(observation_space, device=self.device)
+            stats = checkpoint.restore_tree(
+                {"running_mean": self.scaler.running_mean, "running_variance": self.scaler.running_variance,
+                 "current_count": self.scaler.current_count},
+                state["observation_preprocessor"], self.path, "observation_preprocessor")
+            stats = jax.device_put(stats, self.device)
+            self.scaler.running_mean = stats["running_mean"]
+            self.scaler.running_variance = stats["running_variance"]
+            self.scaler.current_count = stats["current_count"]
+        self._self_check()
+
+    def _self_check(self) -> None:
+        """The reloaded policy must reproduce the actions the live one recorded."""
+        recorded = self.recorded_probe
+        if recorded is None:
+            return
+        obs, want = recorded
+        got = self(obs)
+        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-4, atol=1e-5):
+            raise CheckpointError(
+                f"checkpoint {self.path}: the reloaded policy does not reproduce its recorded actions "
+                "(networks built differently from the ones that were saved)"
+            )
+
+    @property
+    def recorded_probe(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(observations, actions)`` the live policy produced when the checkpoint was saved."""
+        data = self.header.get("probe")
+        if not data:
+            return None
+        return np.asarray(data["observations"], np.float32), np.asarray(data["actions"], np.float32)
+
+    @property
+    def env_steps(self) -> int:
+        """Env-steps of training behind this policy."""
+        return int(self.header["env_steps"])
+
+    def __call__(self, obs: np.ndarray) -> np.ndarray:
+        x = jax.device_put(np.asarray(obs, dtype=np.float32), self.device)
+        return np.asarray(self.mean_actions(self.params, self.scaler, x))
