@@ -209,13 +209,14 @@ def test_reset_info_is_merged_into_the_rows_of_the_reset_envs():
 
 # -- non-finite actions and physics blow-ups --------------------------------------------
 
-def test_a_non_finite_action_ends_that_env_only():
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_action_ends_that_env_only(bad):
     env = motrix.make("cartpole", num_envs=3, seed=0)
     clean = motrix.make("cartpole", num_envs=3, seed=0)
     env.init_state(), clean.init_state()
-    actions = np.array([[0.2], [np.nan], [-0.4]], np.float32)
+    actions = np.array([[0.2], [bad], [-0.4]], np.float32)
     state = env.step(actions)
-    reference = clean.step(np.nan_to_num(actions))
+    reference = clean.step(np.where(np.isfinite(actions), actions, 0))
     np.testing.assert_array_equal(state.terminated, [False, True, False])
     np.testing.assert_array_equal(state.info["invalid"], [False, True, False])
     assert np.isfinite(state.obs).all() and np.isfinite(state.final_obs).all()

@@ -8,6 +8,7 @@ and truncation, validation of actions and results, auto-reset of finished envs, 
 from __future__ import annotations
 
 import abc
+import math
 from typing import Any
 
 import gymnasium as gym
@@ -73,7 +74,7 @@ class NpEnv(abc.ABC):
         """The env config (validated)."""
         self.num_envs = int(num_envs)
         """Envs stepped together."""
-        self.model: motrixsim.SceneModel = load_model(cfg.model_file)
+        self.model: motrixsim.SceneModel = self.build_model()
         """The MotrixSim model, its timestep set to ``cfg.sim_dt``."""
         self.model.options.timestep = cfg.sim_dt
         self.data = motrixsim.SceneData(self.model, batch=(self.num_envs,))
@@ -91,6 +92,14 @@ class NpEnv(abc.ABC):
         self._no_invalid.flags.writeable = False
 
     # -- what subclasses define ------------------------------------------------------
+    def build_model(self) -> motrixsim.SceneModel:
+        """Load the scene; by default ``cfg.model_file``.
+
+        Override to generate a scene at runtime (e.g. procedural terrain as MJCF text for
+        ``motrixsim.load_mjcf_str``); ``self.cfg`` is already set when this is called.
+        """
+        return load_model(self.cfg.model_file)
+
     @property
     @abc.abstractmethod
     def observation_space(self) -> gym.spaces.Box:
@@ -166,7 +175,9 @@ class NpEnv(abc.ABC):
         reward = self._checked_flat(state.reward, np.float32, "reward")
         terminated = self._checked_flat(state.terminated, bool, "terminated")
         invalid = self._no_invalid
-        if bad_action is not None or not (np.isfinite(obs).all() and np.isfinite(reward).all()):
+        # One reduction each: a NaN or inf anywhere makes the sum non-finite (so may an
+        # overflow, which the exact per-env check below then clears).
+        if bad_action is not None or not (math.isfinite(obs.sum()) and math.isfinite(reward.sum())):
             # Blow-ups and bad actions end that env's episode instead of poisoning the batch.
             invalid = ~np.isfinite(obs.reshape(self.num_envs, -1)).all(axis=1) | ~np.isfinite(reward)
             if bad_action is not None:
@@ -185,8 +196,11 @@ class NpEnv(abc.ABC):
         if done.any():
             idx = done.nonzero()[0]
             reset_obs, reset_info = self.reset(subset(self.data, idx))
+            if np.shape(reset_obs) != (idx.size, *self._obs_shape):  # type: ignore[misc]
+                raise ValueError(f"{type(self).__name__}.reset returned obs of shape {np.shape(reset_obs)}, "
+                                 f"expected {(idx.size, *self._obs_shape)}")  # type: ignore[misc]
             obs = obs.copy()
-            obs[idx] = self._checked_obs(reset_obs, idx.size, "reset")
+            obs[idx] = reset_obs
             merge_reset_info(info, reset_info, idx, self.num_envs)
             self._steps[idx] = 0
         info["steps"] = self._steps.copy()
@@ -214,9 +228,9 @@ class NpEnv(abc.ABC):
         expected = (self.num_envs, *low.shape)
         if actions.shape != expected:
             raise ValueError(f"actions must have shape {expected} (num_envs, *action_shape), got {actions.shape}")
-        finite = np.isfinite(actions)
         bad = None
-        if not finite.all():
+        if not math.isfinite(actions.sum()):  # NaN/inf somewhere (or an overflowing sum)
+            finite = np.isfinite(actions)
             bad = ~finite.reshape(self.num_envs, -1).all(axis=1)
             actions = np.where(finite, actions, fallback)
             actions[bad] = fallback
