@@ -1,14 +1,22 @@
 """Entry point of motrix-envs-locomotion. Light: specs name classes as lazy strings."""
 
-from motrix.plugin import hookimpl
+from motrix.plugin import EnvSpec, RLConfigSpec, hookimpl
+
+_GO1 = "motrix_envs_locomotion.go1"
+VARIANTS = {
+    "go1": ("Go1Cfg", "Go1PPO", "Unitree Go1 tracking a commanded velocity on flat ground"),
+    "go1-rough": ("Go1RoughCfg", "Go1RoughPPO", "Unitree Go1 tracking a commanded velocity on rough ground"),
+    "go1-stairs": ("Go1StairsCfg", "Go1StairsPPO", "Unitree Go1 tracking a commanded velocity on stairs"),
+}
 
 
 @hookimpl
 def motrix_envs():
-    # The Go1 envs are added with the locomotion issue; the plugin registers already.
-    return ()
+    for name, (cfg, _, description) in VARIANTS.items():
+        yield EnvSpec(name=name, cfg=f"{_GO1}.cfg:{cfg}", env=f"{_GO1}.env:Go1Env", description=description)
 
 
 @hookimpl
 def motrix_rl_configs():
-    return ()
+    for name, (_, ppo, _) in VARIANTS.items():
+        yield RLConfigSpec(env=name, cfg=f"{_GO1}.rl_cfg:{ppo}")
