@@ -1,0 +1,1 @@
+"""Hopper: a one-legged planar robot that stands up (hopper-stand) or hops forward (hopper-hop)."""

@@ -1,0 +1,25 @@
+"""PPO configs for the hopper tasks, sized for a CPU machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motrix.config import PPOCfg
+
+
+@dataclass
+class HopperStandPPO(PPOCfg):
+    """PPO for hopper-stand on a few CPU cores."""
+
+    num_envs: int = 256
+    play_num_envs: int = 16
+    max_env_steps: int = 5_000_000
+    check_point_interval: int = 20
+    rollouts: int = 32
+    learning_epochs: int = 5
+    mini_batches: int = 4
+
+
+@dataclass
+class HopperHopPPO(HopperStandPPO):
+    """PPO for hopper-hop."""

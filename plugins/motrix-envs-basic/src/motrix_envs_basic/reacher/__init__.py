@@ -1,0 +1,1 @@
+"""Reacher: a two-link planar arm puts its fingertip on a random target."""

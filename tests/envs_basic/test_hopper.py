@@ -1,0 +1,81 @@
+"""The hopper tasks: observation layout, reward terms, no early termination."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import motrix
+from motrix.registry import get_env
+from motrix_envs_basic.hopper.cfg import HopperHopCfg, HopperStandCfg
+from motrix_envs_basic.hopper.env import small_control
+from tests.envs_basic.conftest import place, zeros
+
+# Upright on the floor: knee at its 5 degree stop, foot on the ground (0.06 m below at qz=0).
+STANDING = np.array([0.0, -0.06, 0.0, 0.0, 0.0, -np.deg2rad(5), 0.0], np.float32)
+
+
+def test_registered_variants_and_classic_timing():
+    assert get_env("hopper-stand").load_cfg_class() is HopperStandCfg
+    assert get_env("hopper-hop").load_cfg_class() is HopperHopCfg
+    cfg = HopperHopCfg()
+    assert (cfg.ctrl_dt, cfg.max_episode_steps, cfg.sim_substeps) == (0.02, 1000, 4)
+    assert (cfg.stand_height, cfg.hop_speed, HopperStandCfg().hop_speed) == (0.6, 2.0, 0.0)
+
+
+def test_spaces():
+    env = motrix.make("hopper-stand")
+    assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (15,), np.float32)
+    assert env.action_space == gym.spaces.Box(-1.0, 1.0, (4,), np.float32)
+
+
+def test_standing_pose_is_0_9_m_tall_on_a_loaded_foot():
+    env = motrix.make("hopper-stand", num_envs=1, seed=0)
+    env.init_state()
+    place(env, STANDING)
+    for _ in range(3):
+        state = env.step(zeros(env))
+    assert state.info["metrics"]["height"][0] == pytest.approx(0.9, abs=0.01)
+    assert state.obs[0, -2:].sum() > 1.0  # log1p(touch): the foot carries weight
+    np.testing.assert_allclose(state.obs[0, :6], env.data.dof_pos[0, 1:], atol=1e-6)
+    np.testing.assert_allclose(state.obs[0, 6:13], env.data.dof_vel[0], atol=1e-6)
+
+
+def test_stand_reward_is_standing_times_small_control():
+    env = motrix.make("hopper-stand", num_envs=2, seed=0)
+    env.init_state()
+    place(env, STANDING)
+    state = env.step(np.array([[0, 0, 0, 0], [1, -1, 1, -1]], np.float32))
+    terms = state.info["Reward"]
+    assert set(terms) == {"standing", "small_control"}
+    np.testing.assert_allclose(terms["standing"], 1.0)
+    np.testing.assert_allclose(terms["small_control"], [1.0, 0.8], atol=1e-6)
+    np.testing.assert_allclose(state.reward, terms["standing"] * terms["small_control"])
+    np.testing.assert_allclose(small_control(np.full((1, 4), 0.5, np.float32)), [(4 + 0.75) / 5])
+
+
+def test_hop_reward_needs_forward_speed_and_height():
+    env = motrix.make("hopper-hop", num_envs=3, seed=0)
+    env.init_state()
+    vel = np.zeros((3, 7), np.float32)
+    vel[:, 0] = [0.0, 1.0, 3.0]  # the whole hopper moving forward
+    place(env, STANDING, vel)
+    state = env.step(zeros(env))
+    assert set(state.info["Reward"]) == {"standing", "hopping"}
+    hopping = state.info["Reward"]["hopping"]
+    assert hopping[0] < 0.05 and 0.4 < hopping[1] < 0.6 and hopping[2] == pytest.approx(1.0)
+    np.testing.assert_allclose(state.reward, hopping)  # standing is 1 here
+    lying = STANDING.copy()
+    lying[1], lying[2] = -0.93, np.pi / 2
+    place(env, lying, vel)
+    assert env.step(zeros(env)).reward.max() == 0.0
+
+
+def test_falling_does_not_end_the_episode():
+    env = motrix.make("hopper-stand", num_envs=4, seed=0, max_episode_seconds=2.0)
+    state = env.init_state()
+    for _ in range(99):
+        state = env.step(zeros(env))
+        assert not state.done.any()
+    assert env.step(zeros(env)).truncated.all()
