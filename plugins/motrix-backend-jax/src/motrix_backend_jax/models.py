@@ -23,7 +23,17 @@ from skrl.models.jax import DeterministicMixin, GaussianMixin, Model
 
 from motrix.config import PPOCfg
 
-_ACTIVATIONS = {"elu": nn.elu, "relu": nn.relu, "tanh": nn.tanh}
+def elu(x: jax.Array) -> jax.Array:
+    """ELU (alpha 1) as ``exp(x) - 1`` below zero rather than ``expm1(x)``.
+
+    XLA's CPU ``expm1`` is about twice as slow as ``exp``, and ELU was a quarter of a PPO
+    update's time on cartpole. The two differ by at most ~6e-8 (float32), far below
+    anything training can tell apart; the gradient is exact.
+    """
+    return jnp.where(x > 0, x, jnp.exp(jnp.minimum(x, 0.0)) - 1.0)
+
+
+_ACTIVATIONS = {"elu": elu, "relu": nn.relu, "tanh": nn.tanh}
 
 
 def dense(features: int, fan_in: int, name: str) -> nn.Dense:

@@ -158,15 +158,17 @@ class JaxTrainer:
         if remaining == 0:
             progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
         try:
-            if remaining > 0:
-                trainer.train()
-        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
-            interrupted = True
-            progress.message("interrupted; writing a final checkpoint")
-        iteration = max(last["iteration"], start_iteration + agent.iterations_this_run)
-        if iteration > last["iteration"] or (writer.submitted == 0 and job.resume_from is None):
-            save(iteration)
-        last_path = writer.wait() or job.resume_from
+            try:
+                if remaining > 0:
+                    trainer.train()
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
+                interrupted = True
+                progress.message("interrupted; writing a final checkpoint")
+            iteration = max(last["iteration"], start_iteration + agent.iterations_this_run)
+            if iteration > last["iteration"] or (writer.submitted == 0 and job.resume_from is None):
+                save(iteration)
+        finally:
+            last_path = writer.wait() or job.resume_from  # also on errors: no write is left half-way
         wall = time.perf_counter() - progress.start_time
         env_steps = iteration * cfg.num_envs
         progress.update(env_steps, agent.episode_stats.mean_recent_return(), force=True)
@@ -256,37 +258,70 @@ def build_agent(cfg: PPOCfg, observation_space, action_space, device: Any, run_p
 
 # -- checkpoint state <-> agent ------------------------------------------------------------
 class _BackgroundWriter:
-    """Runs checkpoint writes one at a time on a worker thread, in order.
+    """Writes checkpoints on a worker thread, newest first: training never waits for a disk.
 
-    ``submit`` first waits for the previous write (so at most one is in flight and they land
-    in order); ``wait`` returns the path of the last completed one. A failed write raises on
-    the next ``submit`` or ``wait``. A second Ctrl-C while waiting is not special: the core
-    ignores signals after the first.
+    ``submit`` hands over a write; if the previous one is still running, the new one waits
+    as the single pending write, replacing any older pending one (an intermediate checkpoint
+    that a newer one supersedes before it could start is skipped; ``skipped`` counts them).
+    ``wait`` finishes the running and pending writes and returns the path of the last one.
+    A failed write raises on the next ``submit`` or ``wait``.
     """
 
     def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        import threading
 
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motrix-checkpoint")
+        self._cond = threading.Condition()
         self._pending = None
+        self._busy = False
+        self._error: BaseException | None = None
+        self._closed = False
         self.last: Path | None = None
         self.submitted = 0
+        self.skipped = 0
+        self._thread = threading.Thread(target=self._run, name="motrix-checkpoint-writer")
+        self._thread.start()
 
-    def _settle(self) -> None:
-        if self._pending is not None:
-            future, self._pending = self._pending, None
-            self.last = future.result()
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._closed:
+                    self._cond.wait()
+                if self._pending is None:
+                    return
+                fn, self._pending, self._busy = self._pending, None, True
+            try:
+                path = fn()
+                error = None
+            except BaseException as exc:  # re-raised in the training thread
+                path, error = None, exc
+            with self._cond:
+                self._busy = False
+                if error is not None:
+                    self._error = error
+                else:
+                    self.last = path
+                self._cond.notify_all()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def submit(self, fn) -> None:
-        self._settle()
-        self._pending = self._pool.submit(fn)
-        self.submitted += 1
+        with self._cond:
+            self._raise_error()
+            if self._pending is not None:
+                self.skipped += 1
+            self._pending = fn
+            self.submitted += 1
+            self._cond.notify_all()
 
     def wait(self) -> Path | None:
-        try:
-            self._settle()
-        finally:
-            self._pool.shutdown(wait=True)
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join()
+        self._raise_error()
         return self.last
 
 
