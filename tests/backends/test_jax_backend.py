@@ -231,3 +231,26 @@ def test_every_ppo_field_reaches_the_jax_ppo_cfg():
     assert cfg.value_clip == 0.0 and cfg.gae_lambda == 0.95
     np.testing.assert_array_equal(cfg.rewards_shaper(jnp.ones(2), 0, 1), [0.5, 0.5])
     assert {f.name for f in dataclasses.fields(PPO_CFG)} >= set(settings.agent_kwargs)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_models_get_the_parameter_tree_flax_would_build(env, shared):
+    from motrix_backend_jax.models import build_models
+
+    cfg = PPOCfg(share_policy_value_features=shared, policy_hidden_layer_sizes=(32, 16),
+                 value_hidden_layer_sizes=(32, 16), initial_log_std=-0.5)
+    models = build_models(model_spec(cfg), env.observation_space, env.action_space, DEVICE, key=jax.random.PRNGKey(3))
+    x = {"observations": jnp.zeros((1, 4), jnp.float32)}
+    for role, model in models.items():
+        expected = jax.eval_shape(lambda: model.init(jax.random.PRNGKey(0), x, role))
+        got = model.state_dict.params
+        assert jax.tree_util.tree_structure(got) == jax.tree_util.tree_structure(expected), role
+        assert [a.shape for a in jax.tree_util.tree_leaves(got)] == [a.shape for a in jax.tree_util.tree_leaves(expected)]
+        out, _ = model.apply(got, x, role)
+        assert out.shape == (1, 1)
+    params = models["policy"].state_dict.params["params"]
+    np.testing.assert_array_equal(params["log_std"], [-0.5])
+    kernel = np.asarray(params["net"]["dense_1"]["kernel"])
+    assert np.abs(kernel).max() <= 1 / np.sqrt(32) and kernel.std() > 0.5 / np.sqrt(3 * 32)  # U(±1/√fan_in)
+    again = build_models(model_spec(cfg), env.observation_space, env.action_space, DEVICE, key=jax.random.PRNGKey(3))
+    assert _leaves_equal(again["policy"].state_dict.params, models["policy"].state_dict.params)  # seeded

@@ -70,12 +70,16 @@ def _space_dim(space) -> int:
     return int(np.prod(space.shape))
 
 
-class _JitInit:
-    """``init_state_dict`` as skrl's, with flax's ``init`` compiled as one program.
+class _HostInit:
+    """``init_state_dict`` as skrl's, the parameters drawn with NumPy instead of traced by flax.
 
-    skrl runs ``Module.init`` eagerly: every initializer of every layer is then compiled
-    as its own tiny XLA program (~4 s for two 64-64 MLPs on a 2-core CPU). One jitted
-    ``init`` is one compilation per model.
+    skrl runs flax's ``Module.init`` eagerly: every initializer of every layer is compiled
+    as its own tiny XLA program (~4 s for two 64-64 MLPs on a 2-core CPU); even as one
+    jitted ``init``, tracing and compiling it cost ~0.5 s per model per run. The layout is
+    ours and simple, so the parameters are drawn directly, with the scheme ``dense``
+    declares (U(±1/√fan_in) for weights and biases, ``initial_log_std`` for the log std),
+    from a NumPy generator seeded by ``key``. The tree is exactly the one ``init`` builds
+    (a test checks it), so ``apply`` takes it as is.
     """
 
     def init_state_dict(self, inputs: dict[str, Any] | None = None, *, role: str = "",
@@ -83,16 +87,34 @@ class _JitInit:
         from skrl import config
         from skrl.models.jax.base import StateDict
 
-        if not inputs:
-            inputs = {"observations": jnp.zeros((1, self.num_observations), jnp.float32)}
         if key is None:
             key = config.jax.key
-        with jax.default_device(self.device):
-            params = jax.jit(self.init, static_argnums=2)(key, inputs, role)
-        self.state_dict = StateDict.create(apply_fn=self.apply, params=params)
+        key_data = jax.random.key_data(key) if jnp.issubdtype(key.dtype, jax.dtypes.prng_key) else key
+        rng = np.random.default_rng(np.asarray(key_data, dtype=np.uint32).tolist())
+
+        def dense_params(fan_in: int, features: int) -> dict[str, np.ndarray]:
+            bound = 1.0 / np.sqrt(fan_in)
+            return {"kernel": rng.uniform(-bound, bound, (fan_in, features)).astype(np.float32),
+                    "bias": rng.uniform(-bound, bound, (features,)).astype(np.float32)}
+
+        params: dict[str, Any] = {}
+        fan_in = self.num_observations
+        net = {}
+        for i, size in enumerate(self.hidden):
+            net[f"dense_{i}"] = dense_params(fan_in, size)
+            fan_in = size
+        params["net"] = net
+        heads = self._heads()
+        if "mean" in heads:
+            params["mean"] = dense_params(fan_in, self.num_actions)
+            params["log_std"] = np.full((self.num_actions,), self.initial_log_std, np.float32)
+        if "value" in heads:
+            params["value"] = dense_params(fan_in, 1)
+        tree = jax.device_put({"params": params}, self.device)
+        self.state_dict = StateDict.create(apply_fn=self.apply, params=tree)
 
 
-class Policy(_JitInit, GaussianMixin, Model):
+class Policy(_HostInit, GaussianMixin, Model):
     """Gaussian policy: mean from an MLP, log std a learned vector."""
 
     hidden: tuple[int, ...] = (64, 64)
@@ -108,6 +130,10 @@ class Policy(_JitInit, GaussianMixin, Model):
         self.initial_log_std = float(initial_log_std)
         GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0, max_log_std=2.0)
 
+    @staticmethod
+    def _heads() -> tuple[str, ...]:
+        return ("mean",)
+
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
         x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
@@ -116,7 +142,7 @@ class Policy(_JitInit, GaussianMixin, Model):
         return mean, {"log_std": log_std}
 
 
-class Value(_JitInit, DeterministicMixin, Model):
+class Value(_HostInit, DeterministicMixin, Model):
     """State-value function: MLP → 1."""
 
     hidden: tuple[int, ...] = (64, 64)
@@ -130,13 +156,17 @@ class Value(_JitInit, DeterministicMixin, Model):
         self.activation = activation
         DeterministicMixin.__init__(self, clip_actions=False)
 
+    @staticmethod
+    def _heads() -> tuple[str, ...]:
+        return ("value",)
+
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
         x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
         return dense(1, x.shape[-1], "value")(x), {}
 
 
-class SharedPolicyValue(_JitInit, GaussianMixin, DeterministicMixin, Model):
+class SharedPolicyValue(_HostInit, GaussianMixin, DeterministicMixin, Model):
     """One trunk, two heads; ``role`` picks the head (both are created whatever the role)."""
 
     hidden: tuple[int, ...] = (64, 64)
@@ -162,6 +192,10 @@ class SharedPolicyValue(_JitInit, GaussianMixin, DeterministicMixin, Model):
         if role == "value":
             return DeterministicMixin.act(self, inputs, role=role, params=params)
         raise ValueError(f"unknown role {role!r}")
+
+    @staticmethod
+    def _heads() -> tuple[str, ...]:
+        return ("mean", "value")
 
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
