@@ -1,20 +1,14 @@
-"""PPO config for cheetah-run, sized for a CPU machine."""
+"""PPO config for cheetah-run (universal: the same on torch and JAX)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motrix.config import PPOCfg
+from motrix_envs_basic.common.ppo import SuitePPO
 
 
 @dataclass
-class CheetahRunPPO(PPOCfg):
-    """PPO for cheetah-run on a few CPU cores."""
+class CheetahRunPPO(SuitePPO):
+    """Cheetah-run: reward grows with speed, no falls to fear."""
 
-    num_envs: int = 256
-    play_num_envs: int = 16
     max_env_steps: int = 5_000_000
-    check_point_interval: int = 20
-    rollouts: int = 32
-    learning_epochs: int = 5
-    mini_batches: int = 4

@@ -1,25 +1,21 @@
-"""PPO configs for the hopper tasks, sized for a CPU machine."""
+"""PPO configs for the hopper tasks (universal: the same on torch and JAX)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motrix.config import PPOCfg
+from motrix_envs_basic.common.ppo import SuitePPO
 
 
 @dataclass
-class HopperStandPPO(PPOCfg):
-    """PPO for hopper-stand on a few CPU cores."""
+class HopperStandPPO(SuitePPO):
+    """Hopper-stand: get up from any orientation and stay up."""
 
-    num_envs: int = 256
-    play_num_envs: int = 16
+    max_env_steps: int = 3_000_000
+
+
+@dataclass
+class HopperHopPPO(SuitePPO):
+    """Hopper-hop: standing and hopping forward; much harder than standing."""
+
     max_env_steps: int = 5_000_000
-    check_point_interval: int = 20
-    rollouts: int = 32
-    learning_epochs: int = 5
-    mini_batches: int = 4
-
-
-@dataclass
-class HopperHopPPO(HopperStandPPO):
-    """PPO for hopper-hop."""

@@ -1,30 +1,28 @@
-"""PPO configs for the walker tasks, sized for a CPU machine."""
+"""PPO configs for the walker tasks (universal: the same on torch and JAX)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motrix.config import PPOCfg
+from motrix_envs_basic.common.ppo import SuitePPO
 
 
 @dataclass
-class WalkerStandPPO(PPOCfg):
-    """PPO for walker-stand on a few CPU cores."""
+class WalkerStandPPO(SuitePPO):
+    """Walker-stand: get up and stay up."""
 
-    num_envs: int = 256
-    play_num_envs: int = 16
+    max_env_steps: int = 3_000_000
+
+
+@dataclass
+class WalkerWalkPPO(SuitePPO):
+    """Walker-walk: stand and walk at 1 m/s."""
+
     max_env_steps: int = 5_000_000
-    check_point_interval: int = 20
-    rollouts: int = 32
-    learning_epochs: int = 5
-    mini_batches: int = 4
 
 
 @dataclass
-class WalkerWalkPPO(WalkerStandPPO):
-    """PPO for walker-walk."""
+class WalkerRunPPO(SuitePPO):
+    """Walker-run: stand and run at 8 m/s."""
 
-
-@dataclass
-class WalkerRunPPO(WalkerStandPPO):
-    """PPO for walker-run."""
+    max_env_steps: int = 8_000_000
