@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -50,7 +49,8 @@ def test_checkpoint_round_trip_restores_everything_exactly(env, tmp_path, shared
     agent = build_agent(cfg, env.observation_space, env.action_space, device, None)
     _fake_training(agent, 4)
     path = tmp_path / "c.pt"
-    checkpoint.save(path, {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 64}, _agent_state(agent))
+    header = {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 64}
+    checkpoint.save(path, header, _agent_state(agent))
 
     header, state = checkpoint.load(path)
     fresh = build_agent(cfg, env.observation_space, env.action_space, device, None)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.backends.conftest import BACKENDS, TRAIN_STEPS, backend_installed, train_cartpole
+from tests.backends.conftest import BACKENDS, TRAIN_STEPS, backend_installed
 from tests.conftest import run_motrix
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,8 @@ def _trainer(backend: str):
 
 def _play(run_path: Path | None, *args: str, runs_dir: Path | None = None) -> tuple[list[float], object]:
     source = ("--run", str(run_path)) if run_path is not None else ()
-    result = run_motrix("play", "cartpole", *source, *args, *(("--runs-dir", str(runs_dir)) if runs_dir else ()))
+    where = ("--runs-dir", str(runs_dir)) if runs_dir else ()
+    result = run_motrix("play", "cartpole", *source, *args, *where)
     returns = [float(m) for m in re.findall(r"^episode\s+\d+: return\s+(\S+)", result.stdout, re.M)]
     return returns, result
 
@@ -75,7 +76,8 @@ def test_metadata_records_versions_configs_and_device(trained):
         assert key in meta["rl_cfg"]
     assert meta["env_cfg"]["max_episode_seconds"] > 0
     versions = meta["versions"]
-    for dist in ("motrix-core", f"motrix-backend-{trained.backend}", "motrix-envs-basic", "skrl", "motrixsim"):
+    dists = ("motrix-core", f"motrix-backend-{trained.backend}", "motrix-envs-basic", "skrl", "motrixsim")
+    for dist in dists:
         assert versions.get(dist), (dist, versions)
     assert meta["device"].startswith(("cpu", "cuda"))
     assert meta["last_checkpoint"] and Path(meta["last_checkpoint"]).is_file()
@@ -98,8 +100,10 @@ def test_tensorboard_has_skrl_curves_and_per_term_rewards(trained):
     events = EventAccumulator(str(trained.path))
     events.Reload()
     tags = set(events.Tags()["scalars"])
-    skrl_own = {"Loss / Policy loss", "Loss / Value loss", "Reward / Total reward (mean)", "Learning / Learning rate"}
-    ours = {"Reward / Instant / alive", "Reward / Episode / alive", "Episode / Return (mean)", "Episode / Length (mean)"}
+    skrl_own = {"Loss / Policy loss", "Loss / Value loss", "Reward / Total reward (mean)",
+                "Learning / Learning rate"}
+    ours = {"Reward / Instant / alive", "Reward / Episode / alive", "Episode / Return (mean)",
+            "Episode / Length (mean)"}
     assert skrl_own <= tags, skrl_own - tags
     assert ours <= tags, ours - tags
     rl_cfg = trained.metadata["rl_cfg"]
@@ -146,7 +150,8 @@ def test_resume_continues_the_step_count_and_the_curves(trained, tmp_path):
     shutil.copytree(trained.path, run)
     before = json.loads((run / "metadata.json").read_text())
     total = before["env_steps"] + 40_000
-    resumed = run_motrix("train", "cartpole", "--resume", str(run), "--steps", str(total), "--runs-dir", str(tmp_path))
+    resumed = run_motrix("train", "cartpole", "--resume", str(run), "--steps", str(total),
+                         "--runs-dir", str(tmp_path))
     assert resumed.returncode == 0, resumed.stderr
     assert f"at {before['env_steps']:,} env-steps" in resumed.stderr
     meta = json.loads((run / "metadata.json").read_text())

@@ -13,10 +13,10 @@ from motrix.training.progress import Progress, TargetTracker
 def test_episode_stats_totals_per_env_and_per_term():
     stats = EpisodeStats(num_envs=3)
     no = np.zeros(3, bool)
-    stats.update(np.array([1.0, 1.0, 1.0]), no, {"alive": np.ones(3), "tilt": np.array([0.1, 0.2, 0.3])},
-                 {"angle": np.array([1.0, 2.0, 3.0])})
-    stats.update(np.array([1.0, 2.0, 1.0]), np.array([False, True, False]),
-                 {"alive": np.ones(3), "tilt": np.array([0.1, 0.2, 0.3])}, {"angle": np.array([1.0, 2.0, 3.0])})
+    terms = {"alive": np.ones(3), "tilt": np.array([0.1, 0.2, 0.3])}
+    metrics = {"angle": np.array([1.0, 2.0, 3.0])}
+    stats.update(np.array([1.0, 1.0, 1.0]), no, terms, metrics)
+    stats.update(np.array([1.0, 2.0, 1.0]), np.array([False, True, False]), terms, metrics)
     assert stats.episodes == 1 and stats.mean_recent_return() == 3.0
     out = stats.drain()
     assert out["Episode / Return (mean)"] == 3.0 and out["Episode / Length (mean)"] == 2.0
@@ -45,7 +45,8 @@ def test_progress_is_rate_limited_and_quiet_is_silent():
     progress.update(100, None)  # too soon after the start
     progress.update(200, 12.5, force=True)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("[torch] 200/1,000 env-steps (20%)") and "return 12.5" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("[torch] 200/1,000 env-steps (20%)")
+    assert "return 12.5" in lines[0]
     quiet = io.StringIO()
     Progress("torch", 1000, quiet=True, stream=quiet).update(500, 1.0, force=True)
     assert quiet.getvalue() == ""

@@ -8,7 +8,8 @@ loads with ``torch.load(path, weights_only=True)``::
       "header": {env, obs_dim, action_dim, env_steps, iteration, num_envs, model: {...}},
       "state": {"policy": state_dict, "value": state_dict (absent when shared),
                 "optimizer": state_dict, "observation_preprocessor": state_dict,
-                "value_preprocessor": state_dict, "rng": {"torch": ByteTensor}},
+                "value_preprocessor": state_dict, "rng": {"torch": ByteTensor},
+                "episodes": {"recent_returns": tensor}},
       "digest": sha256 over the header and every tensor's bytes,
     }
 

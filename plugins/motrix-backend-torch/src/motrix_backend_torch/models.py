@@ -40,7 +40,8 @@ class Policy(GaussianMixin, Model):
                  initial_log_std: float) -> None:
         Model.__init__(self, observation_space=observation_space, state_space=None,
                        action_space=action_space, device=device)
-        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0, max_log_std=2.0)
+        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0,
+                               max_log_std=2.0)
         self.net = mlp(_space_dim(observation_space), hidden, activation)
         self.mean = nn.Linear(hidden[-1], _space_dim(action_space))
         self.log_std = nn.Parameter(torch.full((_space_dim(action_space),), float(initial_log_std)))
@@ -52,7 +53,8 @@ class Policy(GaussianMixin, Model):
 class Value(DeterministicMixin, Model):
     """State-value function: MLP → 1."""
 
-    def __init__(self, observation_space, action_space, device, *, hidden: tuple[int, ...], activation: str) -> None:
+    def __init__(self, observation_space, action_space, device, *, hidden: tuple[int, ...],
+                 activation: str) -> None:
         Model.__init__(self, observation_space=observation_space, state_space=None,
                        action_space=action_space, device=device)
         DeterministicMixin.__init__(self, clip_actions=False)
@@ -70,7 +72,8 @@ class SharedPolicyValue(GaussianMixin, DeterministicMixin, Model):
                  initial_log_std: float) -> None:
         Model.__init__(self, observation_space=observation_space, state_space=None,
                        action_space=action_space, device=device)
-        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0, max_log_std=2.0)
+        GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0,
+                               max_log_std=2.0)
         DeterministicMixin.__init__(self, clip_actions=False)
         self.net = mlp(_space_dim(observation_space), hidden, activation)
         self.mean = nn.Linear(hidden[-1], _space_dim(action_space))
@@ -115,7 +118,9 @@ def model_spec(cfg: PPOCfg) -> dict[str, Any]:
     }
 
 
-def build_models(spec: dict[str, Any], observation_space, action_space, device: torch.device) -> dict[str, Model]:
+def build_models(
+    spec: dict[str, Any], observation_space, action_space, device: torch.device
+) -> dict[str, Model]:
     """``{"policy": ..., "value": ...}`` from a ``model_spec``; one object twice when shared."""
     policy_hidden, value_hidden = tuple(spec["policy_hidden"]), tuple(spec["value_hidden"])
     if spec["shared"]:

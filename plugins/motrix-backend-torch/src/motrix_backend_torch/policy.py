@@ -22,10 +22,14 @@ PROBE_SIZE = 8
 
 @torch.inference_mode()
 def mean_actions(policy: torch.nn.Module, scaler: torch.nn.Module | None, obs: torch.Tensor) -> torch.Tensor:
-    """The Gaussian policy's mean for ``obs`` (normalized as in training, without updating stats)."""
+    """The Gaussian policy's mean for ``obs`` (normalized as in training, without updating stats).
+
+    ``compute`` rather than ``act``: the same mean (our models do not clip it) without drawing
+    a sample, so probing the live policy at a checkpoint leaves the training RNG untouched.
+    """
     x = scaler(obs) if scaler is not None else obs
-    _, outputs = policy.act({"observations": x}, role="policy")
-    return outputs["mean_actions"]
+    mean, _ = policy.compute({"observations": x}, role="policy")
+    return mean
 
 
 def probe_observations(obs_dim: int) -> np.ndarray:
@@ -33,7 +37,9 @@ def probe_observations(obs_dim: int) -> np.ndarray:
     return np.random.default_rng(1234).standard_normal((PROBE_SIZE, obs_dim)).astype(np.float32)
 
 
-def probe(policy: torch.nn.Module, scaler: torch.nn.Module | None, obs_dim: int, device: torch.device) -> dict:
+def probe(
+    policy: torch.nn.Module, scaler: torch.nn.Module | None, obs_dim: int, device: torch.device
+) -> dict:
     """``{"observations": [...], "actions": [...]}`` of the live policy (plain lists)."""
     obs = probe_observations(obs_dim)
     actions = mean_actions(policy, scaler, torch.as_tensor(obs, device=device))

@@ -82,7 +82,8 @@ class TorchTrainer:
         total_env_steps = total_iterations * cfg.num_envs
 
         # Models, PPO_CFG, rollout memory, agent
-        agent = build_agent(cfg, env.observation_space, env.action_space, device, job.run.path, start_iteration)
+        agent = build_agent(cfg, env.observation_space, env.action_space, device, job.run.path,
+                            start_iteration)
         if resume_state is not None:
             _restore(agent, resume_state, job.resume_from)
 
@@ -114,7 +115,8 @@ class TorchTrainer:
             last["iteration"] = iteration
             agent.writer.flush()
 
-        target = TargetTracker(cfg.target_return, progress.start_time)
+        # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
+        target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
         seen = {"episodes": -1, "mean": None}
 
         def on_iteration(iteration: int) -> None:
@@ -124,8 +126,8 @@ class TorchTrainer:
                 env_steps = iteration * cfg.num_envs
                 if target.update(seen["mean"], env_steps):
                     r = target.reached
-                    progress.message(f"mean return {r.mean_return:.1f} >= {r.target:g} after {r.seconds:.1f} s, "
-                                     f"{r.env_steps:,} env-steps")
+                    progress.message(f"mean return {r.mean_return:.1f} >= {r.target:g} after "
+                                     f"{r.seconds:.1f} s, {r.env_steps:,} env-steps")
             progress.update(iteration * cfg.num_envs, seen["mean"])
             if iteration % cfg.check_point_interval == 0:
                 save(iteration)
@@ -163,20 +165,23 @@ class TorchTrainer:
             **target.as_extra(),
         }
         return TrainResult(
-            env_steps=env_steps, wall_seconds=wall, final_mean_return=agent.episode_stats.mean_recent_return(),
-            checkpoint=last["path"], interrupted=interrupted, extra=extra,
+            env_steps=env_steps, wall_seconds=wall,
+            final_mean_return=agent.episode_stats.mean_recent_return(), checkpoint=last["path"],
+            interrupted=interrupted, extra=extra,
         )
 
     # -- motrix play -------------------------------------------------------------------
     def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> TrainedPolicy:
         """The deterministic policy of a checkpoint, for ``env`` (``CheckpointError`` if it does not fit)."""
-        return TrainedPolicy(checkpoint_path, env_name, env.observation_space, env.action_space, pick_device())
+        return TrainedPolicy(checkpoint_path, env_name, env.observation_space, env.action_space,
+                             pick_device())
 
     def play(self, job: PlayJob) -> PlayResult:
         device = pick_device()
         configure_threads(device)
         env = job.make_env()
-        policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space, env.action_space, device)
+        policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space,
+                               env.action_space, device)
 
         returns: list[float] = []
         lengths: list[int] = []
@@ -244,11 +249,14 @@ def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
         if module is not None:
             state[name] = module.state_dict()
     state["rng"] = {"torch": torch.get_rng_state()}
+    # the recent-returns window, so that the mean return (progress, best checkpoint) carries on
+    recent = list(agent.episode_stats.recent_returns)
+    state["episodes"] = {"recent_returns": torch.tensor(recent, dtype=torch.float64)}
     return state
 
 
 def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
-    """Weights, optimizer (with its learning rate), normalizers and the torch RNG."""
+    """Weights, optimizer (with its learning rate), normalizers, the torch RNG and recent returns."""
     load_module(agent.policy, state["policy"], path, "policy")
     if agent.value is not agent.policy:
         load_module(agent.value, state["value"], path, "value")
@@ -263,3 +271,5 @@ def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
         agent.scheduler._last_lr = [g["lr"] for g in agent.optimizer.param_groups]
     if "rng" in state:
         torch.set_rng_state(state["rng"]["torch"].cpu())
+    if "episodes" in state:
+        agent.episode_stats.recent_returns.extend(state["episodes"]["recent_returns"].tolist())

@@ -42,7 +42,9 @@ class NpEnvWrapper(Wrapper):
         self._state = self._env.init_state()
         return self._tensor(self._state.obs), {}
 
-    def step(self, actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, Any]:
+    def step(
+        self, actions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, Any]:
         # On CPU ``.numpy()`` is a view: the policy's fresh action tensor is not copied.
         state = self._env.step(actions.detach().cpu().numpy())
         self._state = state
