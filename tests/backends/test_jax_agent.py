@@ -137,3 +137,28 @@ def test_each_program_compiles_once(tmp_path):
     trainer.train()
     sizes = {name: getattr(agent, f"_{name}_program")._cache_size() for name in ("act", "record", "update")}
     assert sizes == {"act": 1, "record": 1, "update": 1}
+
+
+def test_skrl_reward_curves_are_tracked_as_skrl_tracks_them(tmp_path):
+    from skrl.agents.jax import Agent
+
+    ours, _ = _agent(tmp_path, fused=True)
+    theirs, _ = _agent(tmp_path, fused=True)
+    for agent in (ours, theirs):
+        agent.write_interval = 1  # _agent() turns TensorBoard off
+    rng = np.random.default_rng(0)
+    for step in range(60):
+        reward = rng.standard_normal(NUM_ENVS).astype(np.float32)
+        done = rng.random(NUM_ENVS) < 0.1
+        ours._track_skrl_curves(reward, done)
+        Agent.record_transition(theirs, observations=None, states=None, actions=None, rewards=reward.reshape(-1, 1),
+                                next_observations=None, next_states=None, terminated=done.reshape(-1, 1),
+                                truncated=np.zeros((NUM_ENVS, 1), bool), infos={}, timestep=step, timesteps=60)
+        if step == 30:  # a TensorBoard write empties both
+            for agent in (ours, theirs):
+                agent._track_rewards.clear()
+                agent._track_timesteps.clear()
+                agent.tracking_data.clear()
+    assert ours.tracking_data.keys() == theirs.tracking_data.keys()
+    for tag, values in theirs.tracking_data.items():
+        np.testing.assert_allclose(ours.tracking_data[tag], values, rtol=1e-6, err_msg=tag)
