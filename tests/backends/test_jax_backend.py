@@ -254,3 +254,26 @@ def test_models_get_the_parameter_tree_flax_would_build(env, shared):
     assert np.abs(kernel).max() <= 1 / np.sqrt(32) and kernel.std() > 0.5 / np.sqrt(3 * 32)  # U(±1/√fan_in)
     again = build_models(model_spec(cfg), env.observation_space, env.action_space, DEVICE, key=jax.random.PRNGKey(3))
     assert _leaves_equal(again["policy"].state_dict.params, models["policy"].state_dict.params)  # seeded
+
+
+def test_play_episodes_and_the_iteration_monitor(tmp_path):
+    """The framework-free loop helpers the JAX trainer uses (``motrix.training.loop``)."""
+    import io
+
+    import motrix
+    from motrix.training.episode_stats import EpisodeStats
+    from motrix.training.loop import IterationMonitor, play_episodes
+    from motrix.training.progress import Progress, TargetTracker
+
+    env = motrix.make("cartpole", num_envs=3, seed=0, max_episode_seconds=0.05)  # 5-step episodes
+    result = play_episodes(env, lambda obs: np.zeros((obs.shape[0], 1), np.float32), episodes=4)
+    assert result.lengths == [5, 5, 5, 5] and result.returns == [5.0] * 4  # the 4th from the second wave
+
+    stats, saved, out = EpisodeStats(2), [], io.StringIO()
+    monitor = IterationMonitor(num_envs=2, check_point_interval=3, progress=Progress("jax", 100, stream=out),
+                               target=TargetTracker(1.5, 0.0), stats=stats, save=saved.append)
+    for iteration in range(1, 7):
+        stats.update(np.ones(2), np.array([iteration % 2 == 0, False]))
+        monitor(iteration)
+    assert saved == [3, 6]
+    assert monitor.target.reached.env_steps == 4  # the first episode (return 2 >= 1.5) ends at iteration 2

@@ -34,6 +34,7 @@ from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg  # noqa: E
 
 from motrix.errors import CheckpointError  # noqa: E402
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult  # noqa: E402
+from motrix.training.loop import IterationMonitor, play_episodes  # noqa: E402
 from motrix.training.progress import Progress, TargetTracker  # noqa: E402
 from motrix.training.skrl_cfg import skrl_ppo_settings  # noqa: E402
 
@@ -130,23 +131,12 @@ class JaxTrainer:
             if getattr(agent, "writer", None) is not None:
                 agent.writer.flush()
 
+        # After every iteration: progress line, time to the target return, periodic checkpoint
         target = TargetTracker(cfg.target_return, progress.start_time)
-        seen = {"episodes": -1, "mean": None}
-
-        def on_iteration(iteration: int) -> None:
-            stats = agent.episode_stats
-            if stats.episodes != seen["episodes"]:  # the mean changes only when episodes end
-                seen["episodes"], seen["mean"] = stats.episodes, stats.mean_recent_return()
-                env_steps = iteration * cfg.num_envs
-                if target.update(seen["mean"], env_steps):
-                    r = target.reached
-                    progress.message(f"mean return {r.mean_return:.1f} >= {r.target:g} after {r.seconds:.1f} s, "
-                                     f"{r.env_steps:,} env-steps")
-            progress.update(iteration * cfg.num_envs, seen["mean"])
-            if iteration % cfg.check_point_interval == 0:
-                save(iteration)
-
-        agent.on_iteration = on_iteration
+        agent.on_iteration = IterationMonitor(
+            num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval, progress=progress,
+            target=target, stats=agent.episode_stats, save=save,
+        )
 
         # Train with skrl's sequential trainer
         trainer = SequentialTrainer(
@@ -200,23 +190,7 @@ class JaxTrainer:
         env = job.make_env()
         policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space, env.action_space, device,
                                loaded=loaded)
-
-        returns: list[float] = []
-        lengths: list[int] = []
-        ep_return = np.zeros(job.num_envs)
-        ep_length = np.zeros(job.num_envs, dtype=np.int64)
-        state = env.init_state()
-        while len(returns) < job.episodes:
-            state = env.step(policy(state.obs))
-            ep_return += state.reward
-            ep_length += 1
-            done = state.terminated | state.truncated
-            for i in np.flatnonzero(done)[: job.episodes - len(returns)]:
-                returns.append(float(ep_return[i]))
-                lengths.append(int(ep_length[i]))
-            ep_return[done] = 0.0
-            ep_length[done] = 0
-        return PlayResult(returns=returns, lengths=lengths)
+        return play_episodes(env, policy, job.episodes)
 
 
 def build_agent(cfg: PPOCfg, observation_space, action_space, device: Any, run_path: Path | None,
