@@ -70,6 +70,7 @@ def test_checkpoint_round_trip_restores_everything_exactly(env, tmp_path, shared
     cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2, share_policy_value_features=shared)
     agent = build_agent(cfg, env.observation_space, env.action_space, DEVICE, None)
     _fake_training(agent, 4)
+    agent.episode_stats.recent_returns.extend([10.0, 30.0])
     np.random.seed(5)
     path = tmp_path / "c.msgpack"
     checkpoint.save(path, {"env": "cartpole", "obs_dim": 4, "action_dim": 1, "env_steps": 64},
@@ -87,6 +88,7 @@ def test_checkpoint_round_trip_restores_everything_exactly(env, tmp_path, shared
             assert _leaves_equal(a[name], b[name]), name
     assert fresh.policy_learning_rate == agent.policy_learning_rate != cfg.learning_rate  # KL-adapted
     assert fresh.policy._g_i == agent.policy._g_i > 0  # sampling continues where it stopped
+    assert fresh.episode_stats.mean_recent_return() == 20.0  # the last episodes' mean carries over
     assert np.random.randint(1 << 30) == (np.random.seed(5) or np.random.randint(1 << 30))
     # and the restored agent runs its programs without recompiling for the restored arrays
     _fake_training(fresh, 4, updates=1)

@@ -334,6 +334,8 @@ def _agent_state(agent: MotrixPPO) -> dict[str, Any]:
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             state[name] = _scaler_tree(module)
+    # the last finished episodes, so that "mean return of the last 100 episodes" carries over a resume
+    state["episode_stats"] = {"recent_returns": np.asarray(agent.episode_stats.recent_returns, dtype=np.float64)}
     mt = np.random.get_state()
     state["rng"] = {
         "policy_samples": int(agent.policy._g_i),  # skrl's counter folded into the policy's key
@@ -367,6 +369,9 @@ def _restore(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
         agent.policy_learning_rate = float(lr["policy"])
     if "value" in lr:
         agent.value_learning_rate = float(lr["value"])
+    recent = (state.get("episode_stats") or {}).get("recent_returns")
+    if recent is not None:
+        agent.episode_stats.recent_returns.extend(np.asarray(recent, dtype=np.float64).reshape(-1).tolist())
     rng = state.get("rng") or {}
     if "policy_samples" in rng:
         agent.policy._g_i = int(rng["policy_samples"])
