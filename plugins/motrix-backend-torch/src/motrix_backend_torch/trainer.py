@@ -26,6 +26,7 @@ from skrl.utils import set_seed
 from motrix.config import PPOCfg
 from motrix.errors import CheckpointError
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
+from motrix.training.loop import IterationMonitor, play_episodes
 from motrix.training.progress import Progress, TargetTracker
 from motrix.training.skrl_cfg import skrl_ppo_settings
 
@@ -117,22 +118,11 @@ class TorchTrainer:
 
         # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
         target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
-        seen = {"episodes": -1, "mean": None}
-
-        def on_iteration(iteration: int) -> None:
-            stats = agent.episode_stats
-            if stats.episodes != seen["episodes"]:  # the mean changes only when episodes end
-                seen["episodes"], seen["mean"] = stats.episodes, stats.mean_recent_return()
-                env_steps = iteration * cfg.num_envs
-                if target.update(seen["mean"], env_steps):
-                    r = target.reached
-                    progress.message(f"mean return {r.mean_return:.1f} >= {r.target:g} after "
-                                     f"{r.seconds:.1f} s, {r.env_steps:,} env-steps")
-            progress.update(iteration * cfg.num_envs, seen["mean"])
-            if iteration % cfg.check_point_interval == 0:
-                save(iteration)
-
-        agent.on_iteration = on_iteration
+        # After every iteration: progress line, time-to-target, checkpoint every interval
+        agent.on_iteration = IterationMonitor(
+            num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval, progress=progress,
+            target=target, stats=agent.episode_stats, save=save,
+        )
 
         # Train with skrl's sequential trainer
         trainer = SequentialTrainer(
@@ -177,28 +167,14 @@ class TorchTrainer:
                              pick_device())
 
     def play(self, job: PlayJob) -> PlayResult:
+        """Mean actions until ``job.episodes`` episodes ended (the core films ``make_env``'s env)."""
         device = pick_device()
         configure_threads(device)
         env = job.make_env()
         policy = TrainedPolicy(job.checkpoint, job.env_spec.name, env.observation_space,
                                env.action_space, device)
 
-        returns: list[float] = []
-        lengths: list[int] = []
-        ep_return = np.zeros(job.num_envs)
-        ep_length = np.zeros(job.num_envs, dtype=np.int64)
-        state = env.init_state()
-        while len(returns) < job.episodes:
-            state = env.step(policy(state.obs))
-            ep_return += state.reward
-            ep_length += 1
-            done = state.terminated | state.truncated
-            for i in np.flatnonzero(done)[: job.episodes - len(returns)]:
-                returns.append(float(ep_return[i]))
-                lengths.append(int(ep_length[i]))
-            ep_return[done] = 0.0
-            ep_length[done] = 0
-        return PlayResult(returns=returns, lengths=lengths)
+        return play_episodes(env, policy, job.episodes)
 
 
 def build_agent(cfg: PPOCfg, observation_space, action_space, device: torch.device, run_path: Path | None,
