@@ -127,5 +127,5 @@ def test_the_universal_rl_config_is_a_cpu_sized_ppo_config():
     assert cfg_class is CartPolePPO and issubclass(cfg_class, PPOCfg)
     cfg = cfg_class()
     cfg.validate()
-    assert cfg.num_envs <= 1024
-    assert cfg.policy_hidden_layer_sizes == (64, 64)
+    assert cfg.num_envs <= 1024  # the seed's 2048 GPU envs are far too slow on a CPU
+    assert max(cfg.policy_hidden_layer_sizes + cfg.value_hidden_layer_sizes) <= 256
