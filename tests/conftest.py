@@ -81,8 +81,11 @@ def _plain_motrix_environment(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-def pytest_collectreport(report):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
     """In CI every plugin is installed: a module skipped because one of *our* modules fails
     to import is a broken package, not a missing optional dependency."""
+    outcome = yield
+    report = outcome.get_result()
     if os.environ.get("CI") and report.skipped and "could not import 'motrix" in str(report.longrepr):
         report.outcome = "failed"
