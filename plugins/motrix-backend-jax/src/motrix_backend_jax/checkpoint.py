@@ -11,7 +11,8 @@ layers deep::
                "state": {"policy": params, "value": params (absent when shared),
                          "policy_optimizer": optax state, "value_optimizer": ...,
                          "observation_preprocessor": {running_mean, running_variance, current_count},
-                         "value_preprocessor": {...}, "learning_rate": {...}, "rng": {...}}}
+                         "value_preprocessor": {...}, "learning_rate": {...},
+                         "episode_stats": {"recent_returns": [...]}, "rng": {...}}}
 
 Arrays are stored by flax's msgpack extension as (shape, dtype name, raw bytes) and come
 back as NumPy arrays; object dtypes cannot be expressed. The digest is checked before the
