@@ -97,3 +97,11 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     target.write_text("old")
     atomic_write_with(target, lambda p: p.write_text("new"))
     assert target.read_text() == "new"
+
+
+def test_run_files_are_readable_by_others_as_with_any_file(tmp_path):
+    run = RunDir.create(tmp_path, "cartpole", "torch")
+    run.write_metadata({"env": "cartpole"})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert run.metadata_path.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -20,7 +20,7 @@ from motrix.env.cfg import EnvCfg
 from motrix.env.make import make_env_cfg
 from motrix.errors import MotrixError, UsageError
 from motrix.plugin.lazy import resolve as resolve_ref
-from motrix.plugin.specs import BackendSpec, EnvSpec
+from motrix.plugin.specs import BackendSpec
 from motrix.registry import choose_backend, get_backend, get_env, get_registry, get_rl_config
 from motrix.runs.rundir import RunDir, initial_metadata, runs_root
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
