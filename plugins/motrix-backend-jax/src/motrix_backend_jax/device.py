@@ -126,12 +126,17 @@ def pick_device() -> Any:
 
 
 def describe(device: Any) -> str:
-    """One line for the start of a run, e.g. ``cpu (jax 0.10.2, XLA 1 thread)``."""
+    """One line for the start of a run, e.g. ``cpu (jax 0.10.2, XLA 1 thread)`` or ``cuda (NVIDIA H100, jax …)``."""
     import jax
 
     if device.platform != "cpu":
         kind = getattr(device, "device_kind", device.platform)
-        return f"{device.platform} ({kind}, jax {jax.__version__})"
+        try:
+            version = str(device.client.platform_version).lower()
+        except Exception:
+            version = ""
+        name = "cuda" if "cuda" in version or "nvidia" in str(kind).lower() else device.platform
+        return f"{name} ({kind}, jax {jax.__version__})"
     threads = os.environ.get("XLA_FLAGS", "")
     note = ", XLA 1 thread" if "xla_cpu_multi_thread_eigen=false" in threads else ""
     return f"cpu (jax {jax.__version__}{note})"
