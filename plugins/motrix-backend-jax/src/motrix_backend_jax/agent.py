@@ -10,7 +10,7 @@ What motrix adds (as in the torch backend's ``agent.py``):
   TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
   progress lines and checkpoints.
 - ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
-  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs` was.
+  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
 
 Why the hot paths are rewritten: skrl 2.x's JAX PPO runs each step and each update as
 many small jitted calls glued by Python (per minibatch: a policy-gradient call, an optimizer
