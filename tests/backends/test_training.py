@@ -168,7 +168,8 @@ def test_resume_continues_the_step_count_and_the_curves(trained, tmp_path):
     assert meta["final_mean_return"] >= 0.5 * before["final_mean_return"]
 
 
-def test_sigint_writes_a_final_checkpoint_and_marks_the_run_interrupted(tmp_path):
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_writes_a_final_checkpoint_and_marks_the_run_interrupted(tmp_path, signum, code):
     backend = next((b for b in BACKENDS if backend_installed(b)), None)
     if backend is None:
         pytest.skip("no backend installed")
@@ -183,10 +184,10 @@ def test_sigint_writes_a_final_checkpoint_and_marks_the_run_interrupted(tmp_path
         time.sleep(0.2)
     first = json.loads(next(tmp_path.glob("cartpole/*/checkpoints/index.json")).read_text())["latest"]
     time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err and "interrupted" in err
+    assert proc.returncode == code, err
+    assert "Traceback" not in err and "interrupted" in err and "--resume" in err
     run = next(tmp_path.glob("cartpole/*"))
     meta = json.loads((run / "metadata.json").read_text())
     latest = json.loads((run / "checkpoints" / "index.json").read_text())["latest"]
