@@ -215,3 +215,28 @@ def test_a_damaged_checkpoint_is_one_clear_error(trained, tmp_path, damage):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert str(bad) in lines[0] and re.search(r"corrupted|unreadable|truncated", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_kill_9_leaves_the_last_periodic_checkpoint_complete_and_playable(tmp_path, backend):
+    if not backend_installed(backend):
+        pytest.skip(f"backend {backend} is not installed")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "motrix", "train", "cartpole", "--backend", backend, "--seed", "0",
+         "--steps", "50000000", "--set", "check_point_interval=10", "--runs-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("cartpole/*/checkpoints/step_*"))) < 3:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.kill()  # SIGKILL: no handler runs, whatever was being written is cut off
+    proc.communicate(timeout=60)
+    run = next(tmp_path.glob("cartpole/*"))
+    latest = json.loads((run / "checkpoints" / "index.json").read_text())["latest"]
+    assert (run / "checkpoints" / latest["file"]).is_file()
+    returns, result = _play(run, "--episodes", "1")
+    assert result.returncode == 0 and len(returns) == 1, result.stderr
+    resumed = run_motrix("train", "cartpole", "--resume", str(run), "--steps", str(latest["env_steps"] + 20_000),
+                         "--runs-dir", str(tmp_path), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
