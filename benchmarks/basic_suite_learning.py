@@ -117,8 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--envs", nargs="+", default=list(SUITE), choices=SUITE, metavar="ENV")
     parser.add_argument("--backends", nargs="+", default=["torch"], metavar="BACKEND")
-    parser.add_argument("--minutes-per-env", type=float, default=8.0,
-                        help="wall-clock cap per training run (default 8)")
+    parser.add_argument("--minutes-per-env", type=float, default=6.0,
+                        help="wall-clock cap per training run (default 6)")
     parser.add_argument("--steps", type=int, help="env-step budget for every env (default: BUDGETS)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--episodes", type=int, default=16, help="episodes to evaluate (default 16)")

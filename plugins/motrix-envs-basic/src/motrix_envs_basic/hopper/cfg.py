@@ -27,9 +27,10 @@ class HopperCfg(EnvCfg):
     """The torso counts as standing when it is at least this high above the foot (m)."""
     stand_height_max: float = 2.0
     """Upper end of the standing band (m); the hopper cannot reach it."""
-    stand_margin: float = 0.0
-    """Height below ``stand_height`` over which the standing reward fades out (gaussian, to 0.1);
-    0 is the classic all-or-nothing standing reward."""
+    stand_margin: float = 0.6
+    """Height below ``stand_height`` at which the standing reward has faded (gaussian) to 0.1,
+    so a hopper lying down still learns which way is up; 0 is the classic all-or-nothing
+    standing reward, which PPO only starts to find after about a million steps."""
     hop_speed: float = 0.0
     """Target forward speed of the centre of mass (m/s); 0 is the standing task."""
     root_pitch_range: float = math.pi

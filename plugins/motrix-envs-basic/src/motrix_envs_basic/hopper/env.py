@@ -4,7 +4,8 @@ Observation (15): DoF positions without the root's x (root z, torso pitch, waist
 knee, ankle), all 7 DoF velocities, and log(1 + touch force) at the toe and the heel.
 Action (4): waist, hip, knee and ankle torques in [-1, 1] times the motor gears.
 Reward in [0, 1] per step, a product of factors, each logged in ``info["Reward"]``:
-``standing`` (torso height above the foot within [stand_height, stand_height_max]) times,
+``standing`` (1 with the torso between ``stand_height`` and ``stand_height_max`` above the
+foot, fading as a gaussian to 0.1 at ``stand_margin`` below) times,
 when standing still, ``small_control`` ((4 + mean(1 - u²)) / 5) or, when hopping,
 ``hopping`` (centre-of-mass speed, linear from 0 at rest to 0.5 at half the target speed to
 1 at the target). Episodes end only at the time limit.
