@@ -66,10 +66,17 @@ def test_hop_reward_needs_forward_speed_and_height():
     hopping = state.info["Reward"]["hopping"]
     assert hopping[0] < 0.05 and 0.4 < hopping[1] < 0.6 and hopping[2] == pytest.approx(1.0)
     np.testing.assert_allclose(state.reward, hopping)  # standing is 1 here
+
+    # Lying down (torso level with the foot): the standing factor has faded to 0.1 ...
     lying = STANDING.copy()
     lying[1], lying[2] = -0.93, np.pi / 2
     place(env, lying, vel)
-    assert env.step(zeros(env)).reward.max() == 0.0
+    np.testing.assert_allclose(env.step(zeros(env)).info["Reward"]["standing"], 0.1, atol=0.03)
+    # ... and is 0 with the classic all-or-nothing standing reward.
+    classic = motrix.make("hopper-hop", num_envs=3, seed=0, stand_margin=0.0)
+    classic.init_state()
+    place(classic, lying, vel)
+    assert classic.step(zeros(classic)).reward.max() == 0.0
 
 
 def test_falling_does_not_end_the_episode():
