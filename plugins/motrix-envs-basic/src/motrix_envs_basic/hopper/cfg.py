@@ -30,7 +30,7 @@ class HopperCfg(EnvCfg):
     stand_margin: float = 0.6
     """Height below ``stand_height`` at which the standing reward has faded (gaussian) to 0.1,
     so a hopper lying down still learns which way is up; 0 is the classic all-or-nothing
-    standing reward, which PPO only starts to find after about a million steps."""
+    standing reward, which PPO finds only late and unreliably."""
     hop_speed: float = 0.0
     """Target forward speed of the centre of mass (m/s); 0 is the standing task."""
     root_pitch_range: float = math.pi
