@@ -144,3 +144,18 @@ def test_the_wrapper_hands_ppo_the_observation_a_truncated_episode_ended_on():
     assert agent._current_next_observations is final  # what the truncation bootstrap values
     stored = agent.memory.get_tensor_by_name("rewards")[0]
     assert not torch.equal(stored, reward)  # reward + gamma * V(final observation)
+
+
+def test_updates_run_on_the_update_threads_and_acting_keeps_its_count(env, monkeypatch):
+    cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2, learning_epochs=1)
+    agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
+    seen = []
+    original = type(agent).__mro__[1].update  # skrl's PPO.update, which the agent wraps
+    monkeypatch.setattr(type(agent).__mro__[1], "update",
+                        lambda self, **kw: (seen.append(torch.get_num_threads()), original(self, **kw)))
+    torch.set_num_threads(1)
+    agent.update_threads = 2
+    _fake_training(agent, env.observation_space.shape[0], updates=1)
+    assert seen == [2]
+    assert torch.get_num_threads() == 1
+    assert agent.clock.seconds["update"] > 0 and agent.clock.seconds["act"] > 0

@@ -83,6 +83,17 @@ def test_metadata_records_versions_configs_and_device(trained):
     assert meta["last_checkpoint"] and Path(meta["last_checkpoint"]).is_file()
 
 
+def test_metadata_says_where_the_wall_time_went(trained):
+    split = trained.metadata["extra"]["time_split"]
+    assert set(split) == {"env", "act", "record", "update", "other", "wall"}
+    assert all(split[k] > 0 for k in ("env", "act", "record", "update")), split
+    phases = sum(split[k] for k in ("env", "act", "record", "update", "other"))
+    assert phases == pytest.approx(split["wall"], abs=0.01)
+    assert split["wall"] <= trained.metadata["wall_seconds"] + 0.01
+    assert re.search(r"wall time: env \d+% · act \d+% · record \d+% · update \d+% · other \d+%",
+                     trained.cli.stderr)
+
+
 def test_checkpoints_have_an_index_naming_latest_and_best(trained):
     index = trained.index
     files = sorted(p.name for p in (trained.path / "checkpoints").iterdir() if p.name != "index.json")

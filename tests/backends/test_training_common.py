@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
+import pytest
 
 from motrix.training.episode_stats import EpisodeStats
+from motrix.training.phases import PhaseClock, format_split
 from motrix.training.progress import Progress, TargetTracker
 
 
@@ -50,3 +53,24 @@ def test_progress_is_rate_limited_and_quiet_is_silent():
     quiet = io.StringIO()
     Progress("torch", 1000, quiet=True, stream=quiet).update(500, 1.0, force=True)
     assert quiet.getvalue() == ""
+
+
+def test_phase_clock_charges_each_phase_and_leaves_the_rest_to_other():
+    clock = PhaseClock()
+    clock.time("env", time.sleep, 0.02)
+    assert clock.time("update", lambda x: x + 1, 1) == 2  # returns what the timed call returns
+    with pytest.raises(ZeroDivisionError):  # a failing call is still charged, and raises
+        clock.time("act", lambda: 1 / 0)
+    time.sleep(0.01)
+    split = clock.split()
+    assert split["env"] >= 0.02 and split["other"] >= 0.01
+    assert split["record"] == 0.0
+    assert sum(split[k] for k in ("env", "act", "record", "update", "other")) == pytest.approx(split["wall"], abs=2e-3)
+    clock.restart()
+    assert clock.split()["env"] == 0.0
+
+
+def test_format_split_gives_shares_of_the_wall_time():
+    split = {"env": 5.0, "act": 1.0, "record": 0.5, "update": 3.0, "other": 0.5, "wall": 10.0}
+    assert format_split(split) == "env 50% · act 10% · record 5% · update 30% · other 5%"
+    assert format_split({"wall": 0.0}) == ""

@@ -54,6 +54,7 @@ from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
 from motrix.training.episode_stats import EpisodeStats
+from motrix.training.phases import PhaseClock
 
 _LOG_SQRT_2_PI = math.log(math.sqrt(2 * math.pi))
 _HALF_LOG_2_PI_PLUS = 0.5 + 0.5 * math.log(2 * math.pi)
@@ -100,6 +101,8 @@ class MotrixPPO(PPO):
         self.episode_stats = EpisodeStats(num_envs)
         self.on_iteration: Callable[[int], None] | None = None
         """Called after every iteration with the total iterations done (resume included)."""
+        self.clock = PhaseClock()
+        """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
         self.shared = self.policy is self.value
         self._skrl_totals = None
         schedulers_ok = all(
@@ -375,6 +378,9 @@ class MotrixPPO(PPO):
 
     # -- acting ----------------------------------------------------------------------------
     def act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):
+        return self.clock.time("act", self._act, observations, states, timestep=timestep, timesteps=timesteps)
+
+    def _act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):
         if not self.fused:
             return super().act(observations, states, timestep=timestep, timesteps=timesteps)
         # The sampling key as skrl's GaussianMixin.act derives it: its counter, folded into its key.
@@ -390,8 +396,11 @@ class MotrixPPO(PPO):
         return actions, {"log_prob": log_prob, "mean_actions": mean}
 
     # -- recording -------------------------------------------------------------------------
-    def record_transition(self, *, observations, states, actions, rewards, next_observations, next_states,
-                          terminated, truncated, infos, timestep: int, timesteps: int) -> None:
+    def record_transition(self, **kwargs: Any) -> None:
+        self.clock.time("record", self._record_transition, **kwargs)
+
+    def _record_transition(self, *, observations, states, actions, rewards, next_observations, next_states,
+                           terminated, truncated, infos, timestep: int, timesteps: int) -> None:
         state = infos.get("np_state") if isinstance(infos, dict) else None
         final_obs = infos.get("final_observations", next_observations) if isinstance(infos, dict) else next_observations
         if self.training and state is not None:
@@ -471,6 +480,9 @@ class MotrixPPO(PPO):
 
     # -- updating --------------------------------------------------------------------------
     def update(self, *, timestep: int, timesteps: int) -> None:
+        self.clock.time("update", self._update, timestep=timestep, timesteps=timesteps)
+
+    def _update(self, *, timestep: int, timesteps: int) -> None:
         if not self.fused:
             return super().update(timestep=timestep, timesteps=timesteps)
         memory = self.memory

@@ -35,6 +35,7 @@ from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg  # noqa: E
 from motrix.errors import CheckpointError  # noqa: E402
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult  # noqa: E402
 from motrix.training.loop import IterationMonitor, play_episodes  # noqa: E402
+from motrix.training.phases import PhaseClock, format_split  # noqa: E402
 from motrix.training.progress import Progress, TargetTracker  # noqa: E402
 from motrix.training.skrl_cfg import skrl_ppo_settings  # noqa: E402
 
@@ -70,7 +71,8 @@ class JaxTrainer:
 
         # Env, wrapped for skrl
         env = job.make_env()
-        wrapped = NpEnvWrapper(env, device)
+        clock = PhaseClock()  # where the wall time goes: env, act, record, update
+        wrapped = NpEnvWrapper(env, device, clock)
         obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
 
         # Where we start: fresh, or the checkpoint being resumed
@@ -138,6 +140,8 @@ class JaxTrainer:
             target=target, stats=agent.episode_stats, save=save,
         )
 
+        agent.clock = clock
+
         # Train with skrl's sequential trainer
         trainer = SequentialTrainer(
             env=wrapped, agents=agent,
@@ -150,6 +154,7 @@ class JaxTrainer:
         try:
             try:
                 if remaining > 0:
+                    clock.restart()
                     trainer.train()
             except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
                 interrupted = True
@@ -172,6 +177,9 @@ class JaxTrainer:
             "env_steps_per_second": round(steps_this_run / wall, 1) if wall > 0 else None,
             **target.as_extra(),
         }
+        if remaining > 0:
+            extra["time_split"] = split = clock.split()
+            progress.message(f"wall time: {format_split(split)}")
         return TrainResult(
             env_steps=env_steps, wall_seconds=wall, final_mean_return=agent.episode_stats.mean_recent_return(),
             checkpoint=last_path, interrupted=interrupted, extra=extra,

@@ -21,13 +21,16 @@ import numpy as np
 from jax.sharding import SingleDeviceSharding
 from skrl.envs.wrappers.jax import Wrapper
 
+from motrix.training.phases import PhaseClock
+
 
 class NpEnvWrapper(Wrapper):
     """skrl ``Wrapper`` over an ``NpEnv``: ``reset()`` once, then ``step()`` with auto-reset inside."""
 
-    def __init__(self, env: Any, device: Any) -> None:
+    def __init__(self, env: Any, device: Any, clock: PhaseClock | None = None) -> None:
         super().__init__(env)
         self._device = device
+        self.clock = clock or PhaseClock()
         self._state = None
         self._to_device = jax.jit(lambda arrays: arrays, out_shardings=SingleDeviceSharding(device))
 
@@ -43,7 +46,9 @@ class NpEnvWrapper(Wrapper):
         return obs, {}
 
     def step(self, actions: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array, Any]:
-        state = self._env.step(np.asarray(actions))
+        # Reading the actions back waits for the (asynchronous) policy: charged to acting.
+        actions_np = self.clock.time("act", np.asarray, actions)
+        state = self.clock.time("env", self._env.step, actions_np)
         self._state = state
         done = state.terminated | state.truncated
         obs_np = np.asarray(state.obs, dtype=np.float32)

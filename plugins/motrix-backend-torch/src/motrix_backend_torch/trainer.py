@@ -27,12 +27,13 @@ from motrix.config import PPOCfg
 from motrix.errors import CheckpointError
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
 from motrix.training.loop import IterationMonitor, play_episodes
+from motrix.training.phases import PhaseClock, format_split
 from motrix.training.progress import Progress, TargetTracker
 from motrix.training.skrl_cfg import skrl_ppo_settings
 
 from motrix_backend_torch import checkpoint
 from motrix_backend_torch.agent import MotrixPPO
-from motrix_backend_torch.device import configure_threads, describe, pick_device
+from motrix_backend_torch.device import configure_threads, describe, pick_device, update_threads
 from motrix_backend_torch.models import build_models, model_spec
 from motrix_backend_torch.policy import TrainedPolicy, load_module, probe
 from motrix_backend_torch.wrapper import NpEnvWrapper
@@ -62,7 +63,8 @@ class TorchTrainer:
 
         # Env, wrapped for skrl
         env = job.make_env()
-        wrapped = NpEnvWrapper(env, device)
+        clock = PhaseClock()  # where the wall time goes: env, act, record, update
+        wrapped = NpEnvWrapper(env, device, clock)
         obs_dim, act_dim = _space_dim(env.observation_space), _space_dim(env.action_space)
 
         # Where we start: fresh, or the checkpoint being resumed
@@ -90,7 +92,8 @@ class TorchTrainer:
 
         progress = Progress(LABEL, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
         progress.message(f"device {describe(device)}")
-        job.run.update_metadata(device=describe(device), torch_threads=threads)
+        job.run.update_metadata(device=describe(device), torch_threads=threads,
+                                torch_update_threads=update_threads(device))
         if resume_header is not None:
             progress.message(f"resuming from {job.resume_from} at {start_env_steps:,} env-steps")
 
@@ -124,6 +127,9 @@ class TorchTrainer:
             target=target, stats=agent.episode_stats, save=save,
         )
 
+        agent.clock = clock
+        agent.update_threads = update_threads(device)
+
         # Train with skrl's sequential trainer
         trainer = SequentialTrainer(
             env=wrapped, agents=agent,
@@ -135,6 +141,7 @@ class TorchTrainer:
             progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
         try:
             if remaining > 0:
+                clock.restart()
                 trainer.train()
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
             interrupted = True
@@ -154,6 +161,9 @@ class TorchTrainer:
             "env_steps_per_second": round(steps_this_run / wall, 1) if wall > 0 else None,
             **target.as_extra(),
         }
+        if remaining > 0:
+            extra["time_split"] = split = clock.split()
+            progress.message(f"wall time: {format_split(split)}")
         return TrainResult(
             env_steps=env_steps, wall_seconds=wall,
             final_mean_return=agent.episode_stats.mean_recent_return(), checkpoint=last["path"],

@@ -14,13 +14,16 @@ import numpy as np
 import torch
 from skrl.envs.wrappers.torch import Wrapper
 
+from motrix.training.phases import PhaseClock
+
 
 class NpEnvWrapper(Wrapper):
     """skrl ``Wrapper`` over an ``NpEnv``: ``reset()`` once, then ``step()`` with auto-reset inside."""
 
-    def __init__(self, env: Any, device: torch.device) -> None:
+    def __init__(self, env: Any, device: torch.device, clock: PhaseClock | None = None) -> None:
         super().__init__(env)
         self._device = device
+        self.clock = clock or PhaseClock()
         self._state = None
 
     # -- NumPy <-> torch, with as few copies as possible ---------------------------
@@ -45,8 +48,10 @@ class NpEnvWrapper(Wrapper):
     def step(
         self, actions: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, Any]:
-        # On CPU ``.numpy()`` is a view: the policy's fresh action tensor is not copied.
-        state = self._env.step(actions.detach().cpu().numpy())
+        # On CPU ``.numpy()`` is a view: the policy's fresh action tensor is not copied. On
+        # CUDA the read-back waits for the policy, so it is charged to acting.
+        actions_np = self.clock.time("act", lambda: actions.detach().cpu().numpy())
+        state = self.clock.time("env", self._env.step, actions_np)
         self._state = state
         obs = self._tensor(state.obs)
         done = state.terminated | state.truncated
