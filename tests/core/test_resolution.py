@@ -142,3 +142,54 @@ def test_an_installed_backend_whose_framework_is_missing_says_what_to_reinstall(
 def test_no_backend_at_all_names_both_install_commands():
     with pytest.raises(UsageError, match="no training backend is installed; install one with `pip install motrix-backend-torch`"):
         choose_backend(None, registry=make_registry(()))
+
+
+class GpuSizedPPO(PPOCfg):
+    gpu_defaults = {"num_envs": 4096, "mini_batches": 8}
+
+
+@pytest.mark.parametrize("on_gpu, num_envs, mini_batches", [(False, 256, 4), (True, 4096, 8)])
+def test_gpu_sized_defaults_apply_only_on_a_gpu(on_gpu, num_envs, mini_batches, monkeypatch):
+    from motrix.training import run as run_module
+    from motrix.training.run import TrainRequest, build_rl_cfg
+
+    class Spec:
+        def load_cfg_class(self):
+            return lambda: GpuSizedPPO(num_envs=256, mini_batches=4)
+
+    monkeypatch.setattr(run_module, "get_rl_config", lambda env, backend, framework: Spec())
+    backend = BackendSpec(name="torch", trainer="m:T")
+    cfg = build_rl_cfg("x", backend, TrainRequest(env="x"), on_gpu=on_gpu)
+    assert (cfg.num_envs, cfg.mini_batches) == (num_envs, mini_batches)
+    assert PPOCfg().for_gpu() == PPOCfg()  # no gpu_defaults: unchanged
+
+
+def test_the_users_choices_win_over_gpu_sized_defaults(monkeypatch):
+    from motrix.training import run as run_module
+    from motrix.training.run import TrainRequest, build_rl_cfg
+
+    class Spec:
+        def load_cfg_class(self):
+            return GpuSizedPPO
+
+    monkeypatch.setattr(run_module, "get_rl_config", lambda env, backend, framework: Spec())
+    backend = BackendSpec(name="torch", trainer="m:T")
+    request = TrainRequest(env="x", num_envs=64, sets=("learning_epochs=3",))
+    cfg = build_rl_cfg("x", backend, request, on_gpu=True)
+    assert (cfg.num_envs, cfg.mini_batches, cfg.learning_epochs) == (64, 8, 3)
+    assert build_rl_cfg("x", backend, TrainRequest(env="x"), on_gpu=False).num_envs == GpuSizedPPO().num_envs
+
+
+@pytest.mark.parametrize("answer, expected", [(True, True), (False, False), ("boom", False)])
+def test_backend_has_gpu_asks_the_probe_and_survives_a_broken_one(answer, expected):
+    from motrix.registry import backend_has_gpu
+
+    PROBES["torch"] = answer if answer != "boom" else None
+    spec = BackendSpec(name="torch", trainer="m:T", device_probe=f"{__name__}:gpu_probe_torch")
+    if answer == "boom":
+        spec = BackendSpec(name="torch", trainer="m:T", device_probe=f"{__name__}:no_such_probe")
+    try:
+        assert backend_has_gpu(spec) is expected
+    finally:
+        PROBES.clear()
+    assert backend_has_gpu(BackendSpec(name="x", trainer="m:T")) is False

@@ -102,3 +102,14 @@ def test_an_unknown_terrain_is_a_usage_error():
 
     with pytest.raises(UsageError, match="terrain must be one of flat, rough, stairs"):
         motrix.make("go1", terrain="lava")
+
+
+@pytest.mark.parametrize("env_name", ["go1", "go1-rough", "go1-stairs"])
+def test_go1_configs_are_cpu_sized_with_gpu_sized_defaults_for_a_gpu(env_name):
+    from motrix.registry import get_rl_config
+
+    cfg = get_rl_config(env_name, backend="torch").load_cfg_class()()
+    gpu = cfg.for_gpu()
+    assert cfg.num_envs == 1024 and gpu.num_envs == 4096
+    assert gpu.rollouts * gpu.num_envs // gpu.mini_batches == 24_576  # minibatch size on a GPU
+    assert gpu.max_env_steps == cfg.max_env_steps  # the same budget, in fewer iterations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from motrix.errors import UsageError
 
@@ -33,6 +33,14 @@ class BaseRLCfg:
     """Vectorized iterations between checkpoints (TensorBoard is written after every update)."""
     target_return: float | None = None
     """Mean episode return counted as solved: time and env-steps to first reach it are reported."""
+
+    #: Field values that replace the defaults above when the backend trains on a GPU (the
+    #: defaults are sized for a small CPU machine). ``--num-envs`` and ``--set`` still win.
+    gpu_defaults: ClassVar[dict[str, Any]] = {}
+
+    def for_gpu(self: T) -> T:
+        """This config with the class's ``gpu_defaults`` applied."""
+        return self.replace(**self.gpu_defaults) if self.gpu_defaults else self
 
     def replace(self: T, **updates: Any) -> T:
         """A copy with some fields changed (validated)."""

@@ -1,6 +1,6 @@
 """Registries of envs, RL configs and backends, merged from every plugin."""
 
 from motrix.registry.registry import Registry, get_registry
-from motrix.registry.resolve import choose_backend, get_backend, get_env, get_rl_config
+from motrix.registry.resolve import backend_has_gpu, choose_backend, get_backend, get_env, get_rl_config
 
-__all__ = ["Registry", "get_registry", "get_env", "get_rl_config", "get_backend", "choose_backend"]
+__all__ = ["Registry", "get_registry", "get_env", "get_rl_config", "get_backend", "choose_backend", "backend_has_gpu"]

@@ -102,7 +102,8 @@ def get_backend(name: str, registry: Registry | None = None) -> BackendSpec:
     return spec
 
 
-def _has_gpu(spec: BackendSpec) -> bool:
+def backend_has_gpu(spec: BackendSpec) -> bool:
+    """Whether ``spec`` will train on a GPU here (its device probe; no probe or a broken one: no)."""
     if spec.device_probe is None:
         return False
     try:
@@ -127,7 +128,7 @@ def choose_backend(explicit: str | None = None, registry: Registry | None = None
         )
     ordered = [n for n in GPU_PREFERENCE if n in usable] + sorted(set(usable) - set(GPU_PREFERENCE))
     for name in ordered:
-        if _has_gpu(usable[name]):
+        if backend_has_gpu(usable[name]):
             return usable[name]
     cpu_order = [n for n in CPU_PREFERENCE if n in usable] + sorted(set(usable) - set(CPU_PREFERENCE))
     return usable[cpu_order[0]]

@@ -21,7 +21,7 @@ from motrix.env.make import make_env_cfg
 from motrix.errors import MotrixError, UsageError
 from motrix.plugin.lazy import resolve as resolve_ref
 from motrix.plugin.specs import BackendSpec
-from motrix.registry import choose_backend, get_backend, get_env, get_registry, get_rl_config
+from motrix.registry import backend_has_gpu, choose_backend, get_backend, get_env, get_registry, get_rl_config
 from motrix.runs.rundir import RunDir, initial_metadata, runs_root
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
 from motrix.training.signals import graceful_stop
@@ -60,10 +60,13 @@ def _load_trainer(backend: BackendSpec) -> Any:
     return backend.load_trainer_class()()
 
 
-def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PPOCfg | None = None) -> PPOCfg:
-    """The env's RL config for ``backend`` (or ``base``), with the request's overrides."""
+def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PPOCfg | None = None,
+                 on_gpu: bool = False) -> PPOCfg:
+    """The env's RL config for ``backend`` (or ``base``), GPU-sized if ``on_gpu``, with the request's overrides."""
     if base is None:
         base = get_rl_config(env, backend.name, framework=backend.framework).load_cfg_class()()
+        if on_gpu:
+            base = base.for_gpu()
     updates = parse_overrides(type(base), request.sets, "--set")
     if request.num_envs is not None:
         updates["num_envs"] = request.num_envs
@@ -118,7 +121,8 @@ def train(request: TrainRequest) -> TrainOutcome:
                             resumed_from=str(resume_from))
     else:
         backend = choose_backend(request.backend)
-        rl_cfg = build_rl_cfg(request.env, backend, request)
+        on_gpu = backend_has_gpu(backend)
+        rl_cfg = build_rl_cfg(request.env, backend, request, on_gpu=on_gpu)
         env_cfg = make_env_cfg(env_spec, parse_overrides(env_spec.load_cfg_class(), request.env_sets, "--env-set"))
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
         run = RunDir.create(root, request.env, backend.name)
@@ -126,6 +130,9 @@ def train(request: TrainRequest) -> TrainOutcome:
             env=request.env, backend=backend.name, framework=backend.framework,
             rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager),
         ))
+        run.update_metadata(defaults_sized_for="gpu" if on_gpu else "cpu")
+        if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
+            _say(f"motrix: GPU-sized defaults: {', '.join(f'{k}={v}' for k, v in rl_cfg.gpu_defaults.items())}")
 
     if not request.quiet:
         _say(f"motrix: training {request.env} with backend {backend.name} "
