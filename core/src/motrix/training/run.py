@@ -184,6 +184,7 @@ class PlayRequest:
 
 
 def _backend_for_file(path: Path) -> BackendSpec:
+    """The installed backend whose checkpoint suffix ``path`` ends with (a file outside any run)."""
     registry = get_registry()
     for provided in registry.backends.values():
         suffix = provided.spec.checkpoint_suffix
@@ -193,10 +194,12 @@ def _backend_for_file(path: Path) -> BackendSpec:
 
 
 def play(request: PlayRequest) -> tuple[PlayResult, Path]:
+    """Plays a run's latest checkpoint (or a checkpoint file) with its backend: (result, checkpoint)."""
     env_spec = get_env(request.env)
     if request.episodes <= 0:
         raise UsageError(f"--episodes must be > 0, got {request.episodes}")
     metadata: dict[str, Any] | None = None
+    backend: BackendSpec | None = None
     if request.checkpoint:
         checkpoint = Path(request.checkpoint)
         if not checkpoint.is_file():
@@ -215,7 +218,9 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     if metadata is not None:
         if metadata.get("env") != request.env:
             raise UsageError(f"checkpoint {checkpoint} was trained on env {metadata.get('env')!r}, not {request.env!r}")
-        backend = get_backend(request.backend or metadata["backend"])
+        name = request.backend or metadata["backend"]
+        if backend is None or backend.name != name:  # --backend may name another than the run's
+            backend = get_backend(name)
         rl_cfg, env_cfg = _configs_from_metadata(metadata)
     else:
         backend = get_backend(request.backend) if request.backend else _backend_for_file(checkpoint)

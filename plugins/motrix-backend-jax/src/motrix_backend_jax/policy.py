@@ -16,10 +16,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from motrix.errors import CheckpointError
+from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_jax import checkpoint
 from motrix_backend_jax.models import build_models
 
-PROBE_SIZE = 8
+# PROBE_SIZE and probe_observations live in the core; re-exported for trainers and tests.
+__all__ = ["PROBE_SIZE", "MeanActions", "TrainedPolicy", "probe", "probe_observations"]
 
 
 class MeanActions:
@@ -51,11 +53,6 @@ class MeanActions:
         return self._run(params, stats, obs, clip=float(scaler.clip_threshold), eps=float(scaler.epsilon))
 
 
-def probe_observations(obs_dim: int) -> np.ndarray:
-    """Fixed observations whose actions a checkpoint records, to check a reload against."""
-    return np.random.default_rng(1234).standard_normal((PROBE_SIZE, obs_dim)).astype(np.float32)
-
-
 def probe(mean_actions: MeanActions, params: Any, scaler: Any | None, obs_dim: int) -> dict:
     """``{"observations": [...], "actions": [...]}`` of the live policy (plain lists)."""
     obs = probe_observations(obs_dim)
@@ -63,8 +60,8 @@ def probe(mean_actions: MeanActions, params: Any, scaler: Any | None, obs_dim: i
     return {"observations": obs.tolist(), "actions": actions.astype(np.float64).tolist()}
 
 
-class TrainedPolicy:
-    """A checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
+class TrainedPolicy(CheckpointPolicy):
+    """A JAX checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
 
     def __init__(self, path: Path, env_name: str, observation_space, action_space, device: Any = None,
                  loaded: tuple[dict, dict] | None = None) -> None:
@@ -72,15 +69,15 @@ class TrainedPolicy:
         from skrl.resources.preprocessors.jax import RunningStandardScaler
 
         self.device = device if device is not None else jax.devices()[0]
-        self.path = Path(path)
-        header, state = loaded if loaded is not None else checkpoint.load(self.path)
+        path = Path(path)
+        header, state = loaded if loaded is not None else checkpoint.load(path)
         obs_dim = int(np.prod(observation_space.shape))
         act_dim = int(np.prod(action_space.shape))
-        checkpoint.check_env(header, self.path, env_name, obs_dim, act_dim)
+        checkpoint.check_env(header, path, env_name, obs_dim, act_dim)
         spec = header.get("model")
         if not isinstance(spec, dict):
-            raise CheckpointError(f"checkpoint {self.path} does not describe its networks")
-        self.header = header
+            raise CheckpointError(f"checkpoint {path} does not describe its networks")
+        super().__init__(path, header)
         try:
             self.policy = build_models(spec, observation_space, action_space, self.device,
                                        key=jax.random.PRNGKey(0))["policy"]
@@ -102,32 +99,6 @@ class TrainedPolicy:
             self.scaler.running_variance = stats["running_variance"]
             self.scaler.current_count = stats["current_count"]
         self._self_check()
-
-    def _self_check(self) -> None:
-        """The reloaded policy must reproduce the actions the live one recorded."""
-        recorded = self.recorded_probe
-        if recorded is None:
-            return
-        obs, want = recorded
-        got = self(obs)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-4, atol=1e-5):
-            raise CheckpointError(
-                f"checkpoint {self.path}: the reloaded policy does not reproduce its recorded actions "
-                "(networks built differently from the ones that were saved)"
-            )
-
-    @property
-    def recorded_probe(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``(observations, actions)`` the live policy produced when the checkpoint was saved."""
-        data = self.header.get("probe")
-        if not data:
-            return None
-        return np.asarray(data["observations"], np.float32), np.asarray(data["actions"], np.float32)
-
-    @property
-    def env_steps(self) -> int:
-        """Env-steps of training behind this policy."""
-        return int(self.header["env_steps"])
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         x = jax.device_put(np.asarray(obs, dtype=np.float32), self.device)

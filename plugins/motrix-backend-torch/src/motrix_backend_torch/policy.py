@@ -14,10 +14,12 @@ import numpy as np
 import torch
 
 from motrix.errors import CheckpointError
+from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_torch import checkpoint
 from motrix_backend_torch.models import build_models
 
-PROBE_SIZE = 8
+# PROBE_SIZE and probe_observations live in the core; re-exported for trainers and tests.
+__all__ = ["PROBE_SIZE", "TrainedPolicy", "load_module", "mean_actions", "probe", "probe_observations"]
 
 
 @torch.inference_mode()
@@ -30,11 +32,6 @@ def mean_actions(policy: torch.nn.Module, scaler: torch.nn.Module | None, obs: t
     x = scaler(obs) if scaler is not None else obs
     mean, _ = policy.compute({"observations": x}, role="policy")
     return mean
-
-
-def probe_observations(obs_dim: int) -> np.ndarray:
-    """Fixed observations whose actions a checkpoint records, to check a reload against."""
-    return np.random.default_rng(1234).standard_normal((PROBE_SIZE, obs_dim)).astype(np.float32)
 
 
 def probe(
@@ -55,18 +52,18 @@ def load_module(module: torch.nn.Module, state: dict[str, Any], path: Path, name
         raise CheckpointError(f"checkpoint {path}: {name} does not fit the networks: {first[:160]}") from None
 
 
-class TrainedPolicy:
-    """A checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
+class TrainedPolicy(CheckpointPolicy):
+    """A torch checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
 
     def __init__(self, path: Path, env_name: str, observation_space, action_space,
                  device: torch.device | str = "cpu") -> None:
         self.device = torch.device(device)
-        self.path = Path(path)
-        header, state = checkpoint.load(self.path, self.device)
+        path = Path(path)
+        header, state = checkpoint.load(path, self.device)
         obs_dim = int(np.prod(observation_space.shape))
         act_dim = int(np.prod(action_space.shape))
-        checkpoint.check_env(header, self.path, env_name, obs_dim, act_dim)
-        self.header = header
+        checkpoint.check_env(header, path, env_name, obs_dim, act_dim)
+        super().__init__(path, header)
         self.policy = build_models(header["model"], observation_space, action_space, self.device)["policy"]
         load_module(self.policy, state["policy"], self.path, "policy")
         self.policy.to(self.device).eval()
@@ -77,32 +74,6 @@ class TrainedPolicy:
             self.scaler = RunningStandardScaler(observation_space, device=self.device)
             load_module(self.scaler, state["observation_preprocessor"], self.path, "observation_preprocessor")
         self._self_check()
-
-    def _self_check(self) -> None:
-        """The reloaded policy must reproduce the actions the live one recorded."""
-        probe_data = self.header.get("probe")
-        if not probe_data:
-            return
-        got = self(np.asarray(probe_data["observations"], dtype=np.float32))
-        want = np.asarray(probe_data["actions"], dtype=np.float32)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=1e-4, atol=1e-5):
-            raise CheckpointError(
-                f"checkpoint {self.path}: the reloaded policy does not reproduce its recorded actions "
-                "(networks built differently from the ones that were saved)"
-            )
-
-    @property
-    def recorded_probe(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``(observations, actions)`` the live policy produced when the checkpoint was saved."""
-        data = self.header.get("probe")
-        if not data:
-            return None
-        return np.asarray(data["observations"], np.float32), np.asarray(data["actions"], np.float32)
-
-    @property
-    def env_steps(self) -> int:
-        """Env-steps of training behind this policy."""
-        return int(self.header["env_steps"])
 
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         x = torch.as_tensor(obs, dtype=torch.float32, device=self.device)
