@@ -150,7 +150,7 @@ def test_skrl_reward_curves_are_tracked_as_skrl_tracks_them(tmp_path):
     for step in range(60):
         reward = rng.standard_normal(NUM_ENVS).astype(np.float32)
         done = rng.random(NUM_ENVS) < 0.1
-        ours._track_skrl_curves(reward, done)
+        ours.skrl_curves.track(reward, done)
         Agent.record_transition(theirs, observations=None, states=None, actions=None, rewards=reward.reshape(-1, 1),
                                 next_observations=None, next_states=None, terminated=done.reshape(-1, 1),
                                 truncated=np.zeros((NUM_ENVS, 1), bool), infos={}, timestep=step, timesteps=60)

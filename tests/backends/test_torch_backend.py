@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -159,3 +160,46 @@ def test_updates_run_on_the_update_threads_and_acting_keeps_its_count(env, monke
     assert seen == [2]
     assert torch.get_num_threads() == 1
     assert agent.clock.seconds["update"] > 0 and agent.clock.seconds["act"] > 0
+
+
+def test_skrl_reward_curves_are_tracked_as_skrl_tracks_them(env):
+    from skrl.agents.torch import Agent
+
+    cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2)
+    ours, theirs = (build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
+                    for _ in range(2))
+    for agent in (ours, theirs):
+        agent.write_interval = 1
+    rng = np.random.default_rng(0)
+    for step in range(60):
+        reward = rng.standard_normal(8).astype(np.float32)
+        done = rng.random(8) < 0.1
+        ours.skrl_curves.track(reward, done)
+        Agent.record_transition(theirs, observations=None, states=None, actions=None,
+                                rewards=torch.as_tensor(reward).view(-1, 1), next_observations=None, next_states=None,
+                                terminated=torch.as_tensor(done).view(-1, 1), truncated=torch.zeros(8, 1, dtype=torch.bool),
+                                infos={}, timestep=step, timesteps=60)
+        if step == 30:  # a TensorBoard write empties both
+            for agent in (ours, theirs):
+                agent._track_rewards.clear()
+                agent._track_timesteps.clear()
+                agent.tracking_data.clear()
+    assert ours.tracking_data.keys() == theirs.tracking_data.keys()
+    for tag, values in theirs.tracking_data.items():
+        np.testing.assert_allclose(ours.tracking_data[tag], values, rtol=1e-6, atol=1e-6, err_msg=tag)
+
+
+@pytest.mark.parametrize("preset, expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_workers_sleep_when_idle_unless_the_user_said_otherwise(preset, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if preset:
+        env["OMP_WAIT_POLICY"] = preset
+    # the core's device probe imports the package before torch: the policy is set in time
+    code = ("import os, sys; import motrix_backend_torch.device; "
+            "assert 'torch' not in sys.modules; print(os.environ['OMP_WAIT_POLICY'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == expected

@@ -55,6 +55,7 @@ from skrl.resources.schedulers.jax import KLAdaptiveLR
 
 from motrix.training.episode_stats import EpisodeStats
 from motrix.training.phases import PhaseClock
+from motrix.training.skrl_curves import SkrlCurves
 
 _LOG_SQRT_2_PI = math.log(math.sqrt(2 * math.pi))
 _HALF_LOG_2_PI_PLUS = 0.5 + 0.5 * math.log(2 * math.pi)
@@ -104,7 +105,7 @@ class MotrixPPO(PPO):
         self.clock = PhaseClock()
         """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
         self.shared = self.policy is self.value
-        self._skrl_totals = None
+        self.skrl_curves = SkrlCurves(self)
         schedulers_ok = all(
             s is None or s is KLAdaptiveLR for s in (self.cfg.learning_rate_scheduler or (None, None))
         )
@@ -416,7 +417,7 @@ class MotrixPPO(PPO):
             return
         # skrl's own reward / episode-length curves, from the host copies (no device sync)
         if state is not None:
-            self._track_skrl_curves(state.reward, state.terminated | state.truncated)
+            self.skrl_curves.track(state.reward, state.terminated | state.truncated)
         if not self.training:
             return
         self._current_next_observations = final_obs
@@ -439,44 +440,6 @@ class MotrixPPO(PPO):
         if memory.memory_index >= memory.memory_size:
             memory.memory_index = 0
             memory.filled = True
-
-    def _track_skrl_curves(self, reward: np.ndarray, done: np.ndarray) -> None:
-        """What skrl's ``Agent.record_transition`` tracks, from NumPy arrays, without its per-step cost.
-
-        Same tags and values ("Reward / Instantaneous reward (…)", "Reward / Total reward (…)",
-        "Episode / Total timesteps (…)"; totals over skrl's deque of the last 100 episodes), but
-        no ``jax.device_get`` of host arrays and the deque's statistics recomputed only when an
-        episode ends rather than every step (a test compares both).
-        """
-        if self.write_interval <= 0:
-            return
-        reward = np.asarray(reward, dtype=np.float32)
-        if self._cumulative_rewards is None:
-            self._cumulative_rewards = np.zeros(reward.shape[0], dtype=np.float32)
-            self._cumulative_timesteps = np.zeros(reward.shape[0], dtype=np.int32)
-            self._skrl_totals = None
-        self._cumulative_rewards += reward
-        self._cumulative_timesteps += 1
-        if done.any():
-            finished = np.flatnonzero(done)
-            self._track_rewards.extend(self._cumulative_rewards[finished].tolist())
-            self._track_timesteps.extend(self._cumulative_timesteps[finished].tolist())
-            self._cumulative_rewards[finished] = 0
-            self._cumulative_timesteps[finished] = 0
-            rewards, steps = np.array(self._track_rewards), np.array(self._track_timesteps)
-            self._skrl_totals = (
-                ("Reward / Total reward (max)", np.max(rewards)), ("Reward / Total reward (min)", np.min(rewards)),
-                ("Reward / Total reward (mean)", np.mean(rewards)),
-                ("Episode / Total timesteps (max)", np.max(steps)), ("Episode / Total timesteps (min)", np.min(steps)),
-                ("Episode / Total timesteps (mean)", np.mean(steps)),
-            )
-        data = self.tracking_data
-        data["Reward / Instantaneous reward (max)"].append(float(reward.max()))
-        data["Reward / Instantaneous reward (min)"].append(float(reward.min()))
-        data["Reward / Instantaneous reward (mean)"].append(float(reward.mean()))
-        if self._skrl_totals is not None and self._track_rewards:
-            for tag, value in self._skrl_totals:
-                data[tag].append(value)
 
     # -- updating --------------------------------------------------------------------------
     def update(self, *, timestep: int, timesteps: int) -> None:

@@ -3,7 +3,10 @@
 - ``record_transition``: per-env episode returns and per-term reward / metric totals from
   the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
   agent does; and the observation an episode really ended on in place of the post-reset
-  one, so that time-limit bootstrapping values the right state.
+  one, so that time-limit bootstrapping values the right state. skrl's PPO part (bootstrap,
+  memory) is written out here so that skrl's curves come from NumPy (``SkrlCurves``)
+  rather than a few torch ops and deque statistics per step.
+- ``act`` under ``torch.inference_mode``; ``update`` on every core (physics is idle then).
 - ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
   TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
   progress lines and checkpoints.
@@ -23,6 +26,7 @@ from skrl.utils.tensorboard import SummaryWriter
 
 from motrix.training.episode_stats import EpisodeStats
 from motrix.training.phases import PhaseClock
+from motrix.training.skrl_curves import SkrlCurves
 
 
 class MotrixPPO(PPO):
@@ -41,6 +45,7 @@ class MotrixPPO(PPO):
         """Called after every iteration with the total iterations done (resume included)."""
         self.clock = PhaseClock()
         """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
+        self.skrl_curves = SkrlCurves(self)
         self.update_threads: int | None = None
         """torch threads while updating (None: as while acting); the count is restored afterwards."""
 
@@ -70,7 +75,10 @@ class MotrixPPO(PPO):
         return (self.start_iteration + timestep) * self.num_envs
 
     def act(self, observations: torch.Tensor, states: torch.Tensor | None, *, timestep: int, timesteps: int):
-        return self.clock.time("act", super().act, observations, states, timestep=timestep, timesteps=timesteps)
+        # inference mode: no autograd bookkeeping at all (~10% off a small policy's act)
+        with torch.inference_mode():
+            return self.clock.time("act", super().act, observations, states, timestep=timestep,
+                                   timesteps=timesteps)
 
     def update(self, *, timestep: int, timesteps: int) -> None:
         acting_threads = torch.get_num_threads()
@@ -84,22 +92,33 @@ class MotrixPPO(PPO):
     def record_transition(self, **kwargs: Any) -> None:
         self.clock.time("record", self._record_transition, **kwargs)
 
-    def _record_transition(
-        self, *, rewards, next_observations, terminated, truncated, infos, **kwargs: Any
-    ) -> None:
+    def _record_transition(self, *, observations, states, actions, rewards, next_observations, next_states,
+                           terminated, truncated, infos, timestep: int, timesteps: int) -> None:
+        """skrl's ``PPO.record_transition``, with its curves and truncation check read from NumPy."""
+        state = infos["np_state"]
+        done = state.terminated | state.truncated
         if self.training:
-            state = infos["np_state"]
-            self.episode_stats.update(
-                state.reward, state.terminated | state.truncated, infos.get("Reward"), infos.get("metrics")
-            )
-        super().record_transition(
-            rewards=rewards,
-            # the final observation of episodes that ended here (== next_observations elsewhere)
-            next_observations=infos.get("final_observations", next_observations),
-            terminated=terminated,
-            truncated=truncated,
-            infos=infos,
-            **kwargs,
+            self.episode_stats.update(state.reward, done, infos.get("Reward"), infos.get("metrics"))
+        self.skrl_curves.track(state.reward, done)
+        if not self.training:
+            return
+        # the final observation of episodes that ended here (== next_observations elsewhere)
+        next_observations = infos.get("final_observations", next_observations)
+        self._current_next_observations = next_observations
+        self._current_next_states = next_states
+        if self.cfg.rewards_shaper is not None:
+            rewards = self.cfg.rewards_shaper(rewards, timestep, timesteps)
+        # time-limit bootstrap, only on steps where an episode was cut short (a NumPy check: no sync)
+        if self.cfg.time_limit_bootstrap and state.truncated.any():
+            with torch.no_grad():
+                inputs = {"observations": self._observation_preprocessor(next_observations),
+                          "states": self._state_preprocessor(next_states)}
+                next_values, _ = self.value.act(inputs, role="value")
+                next_values = self._value_preprocessor(next_values, inverse=True)
+            rewards += self.cfg.discount_factor * next_values * truncated
+        self.memory.add_samples(
+            observations=observations, states=states, actions=actions, rewards=rewards, terminated=terminated,
+            truncated=truncated, log_prob=self._current_log_prob, values=self._current_values,
         )
 
     def post_interaction(self, *, timestep: int, timesteps: int) -> None:

@@ -47,10 +47,11 @@ def update_threads(device: "torch.device") -> int:
     """Threads for the PPO update on CPU: every usable core (1 on a GPU, where the CPU only feeds it).
 
     Physics is idle while PPO updates, so the update may use all cores; while the envs step,
-    torch stays on ``configure_threads``'s count, as its spinning OpenMP workers would
-    otherwise take cores from the physics pool (measured on 2 cores: Go1 updates 1.8x faster,
-    env stepping unchanged; both threads throughout slowed cartpole's env stepping by 40%).
-    ``MOTRIX_TORCH_UPDATE_THREADS`` overrides the choice.
+    torch stays on ``configure_threads``'s count, as its OpenMP workers would otherwise take
+    cores from the physics pool (measured on 2 cores: Go1 updates 1.3-1.8x faster, env
+    stepping unchanged; both threads throughout slowed cartpole's env stepping by 40%). The
+    package sets ``OMP_WAIT_POLICY=PASSIVE`` (see ``__init__``) so that a busy machine does
+    not make the extra workers spin. ``MOTRIX_TORCH_UPDATE_THREADS`` overrides the choice.
     """
     wanted = os.environ.get("MOTRIX_TORCH_UPDATE_THREADS")
     if wanted:
