@@ -203,3 +203,22 @@ def test_openmp_workers_sleep_when_idle_unless_the_user_said_otherwise(preset, e
             "assert 'torch' not in sys.modules; print(os.environ['OMP_WAIT_POLICY'])")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == expected
+
+
+def test_only_large_minibatches_are_updated_on_every_core(monkeypatch, env):
+    import os
+
+    from motrix_backend_torch.device import PARALLEL_UPDATE_MIN_WORK, update_threads
+
+    cores = len(os.sched_getaffinity(0))
+    cpu = torch.device("cpu")
+    assert update_threads(cpu, PARALLEL_UPDATE_MIN_WORK - 1) == 1
+    assert update_threads(cpu, PARALLEL_UPDATE_MIN_WORK) == cores
+    monkeypatch.setenv("MOTRIX_TORCH_UPDATE_THREADS", "3")
+    assert update_threads(cpu, 1) == 3
+    # cartpole's default networks and minibatches are small; Go1-sized ones are large
+    small = build_agent(PPOCfg(num_envs=100, rollouts=32, mini_batches=8, policy_hidden_layer_sizes=(32, 32),
+                               value_hidden_layer_sizes=(32, 32)), env.observation_space, env.action_space, cpu, None)
+    large = build_agent(PPOCfg(num_envs=1024, rollouts=24, mini_batches=4, policy_hidden_layer_sizes=(256, 128, 64),
+                               value_hidden_layer_sizes=(256, 128, 64)), env.observation_space, env.action_space, cpu, None)
+    assert small.minibatch_work() < PARALLEL_UPDATE_MIN_WORK <= large.minibatch_work()

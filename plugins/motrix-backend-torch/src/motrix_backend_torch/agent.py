@@ -70,6 +70,12 @@ class MotrixPPO(PPO):
         if interval > 0:
             self.writer = SummaryWriter(log_dir=self.experiment_dir, queue_size=10_000, flush_seconds=30)
 
+    def minibatch_work(self) -> int:
+        """Samples per minibatch × weights of the networks: what one gradient step costs."""
+        models = {id(m): m for m in (self.policy, self.value) if m is not None}.values()
+        weights = sum(p.numel() for m in models for p in m.parameters())
+        return self.memory.memory_size * self.num_envs // max(1, self.cfg.mini_batches) * weights
+
     def global_env_steps(self, timestep: int) -> int:
         """Env-steps done after ``timestep`` iterations of this invocation."""
         return (self.start_iteration + timestep) * self.num_envs

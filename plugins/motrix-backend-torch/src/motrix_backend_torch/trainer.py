@@ -89,11 +89,12 @@ class TorchTrainer:
                             start_iteration)
         if resume_state is not None:
             _restore(agent, resume_state, job.resume_from)
+        agent.update_threads = update_threads(device, agent.minibatch_work())
 
         progress = Progress(LABEL, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
-        progress.message(f"device {describe(device)}")
+        progress.message(f"device {describe(device)}, {agent.update_threads} updating")
         job.run.update_metadata(device=describe(device), torch_threads=threads,
-                                torch_update_threads=update_threads(device))
+                                torch_update_threads=agent.update_threads)
         if resume_header is not None:
             progress.message(f"resuming from {job.resume_from} at {start_env_steps:,} env-steps")
 
@@ -128,7 +129,6 @@ class TorchTrainer:
         )
 
         agent.clock = clock
-        agent.update_threads = update_threads(device)
 
         # Train with skrl's sequential trainer
         trainer = SequentialTrainer(
