@@ -189,18 +189,19 @@ def test_skrl_reward_curves_are_tracked_as_skrl_tracks_them(env):
         np.testing.assert_allclose(ours.tracking_data[tag], values, rtol=1e-6, atol=1e-6, err_msg=tag)
 
 
-@pytest.mark.parametrize("preset, expected", [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
-def test_openmp_workers_sleep_when_idle_unless_the_user_said_otherwise(preset, expected):
+@pytest.mark.parametrize("preset, expected", [
+    ({}, "10000"), ({"GOMP_SPINCOUNT": "5"}, "5"), ({"OMP_WAIT_POLICY": "ACTIVE"}, "unset"),
+])
+def test_openmp_workers_spin_briefly_unless_the_user_said_otherwise(preset, expected):
     import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
-    if preset:
-        env["OMP_WAIT_POLICY"] = preset
-    # the core's device probe imports the package before torch: the policy is set in time
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    env.update(preset)
+    # the core's device probe imports the package before torch: the setting is in time
     code = ("import os, sys; import motrix_backend_torch.device; "
-            "assert 'torch' not in sys.modules; print(os.environ['OMP_WAIT_POLICY'])")
+            "assert 'torch' not in sys.modules; print(os.environ.get('GOMP_SPINCOUNT', 'unset'))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == expected
 
