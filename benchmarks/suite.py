@@ -4,6 +4,7 @@
     python benchmarks/suite.py --parts env cli      # some parts only
     python benchmarks/suite.py --quick              # tiny sizes: checks the suite runs
     python benchmarks/suite.py --json out.json --doc docs/performance.md
+    python benchmarks/suite.py --render out.json --doc docs/performance.md   # tables of a saved run
 
 Every figure comes from the real commands in fresh processes (`motrix bench`, `motrix
 train`, `motrix play`, `motrix list`). The parts:
@@ -320,7 +321,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the suite, figures mean nothing")
     parser.add_argument("--json", default=str(HERE / "results" / "suite.json"), help="where the figures go")
     parser.add_argument("--doc", help="rewrite this Markdown file's generated tables")
+    parser.add_argument("--render", metavar="JSON", help="measure nothing: print (and --doc) the tables of a saved run")
     args = parser.parse_args()
+    if args.render:
+        table = markdown(json.loads(Path(args.render).read_text()))
+        print(table)
+        if args.doc:
+            update_doc(Path(args.doc), table)
+        return
     backends = args.backends or [b for b in BACKENDS if importlib.util.find_spec(f"motrix_backend_{b}")]
 
     start = time.perf_counter()
