@@ -80,8 +80,9 @@ def run(cmd: list[str]) -> subprocess.CompletedProcess:
 
 
 def bench(env: str, num_envs: int, steps: int) -> dict:
-    return json.loads(run(motrix("bench", env, "--num-envs", str(num_envs), "--steps", str(steps),
-                                 "--json")).stdout)
+    return json.loads(
+        run(motrix("bench", env, "--num-envs", str(num_envs), "--steps", str(steps), "--json")).stdout
+    )
 
 
 def load() -> float:
@@ -95,10 +96,26 @@ def part_env(quick: bool) -> list[dict]:
         for n in (256, 1024, 4096):
             steps = 20 if quick else max(50, BENCH_ENV_STEPS[env] // n)
             r = bench(env, n, steps)
-            rows.append({k: r[k] for k in ("env", "num_envs", "steps", "env_steps_per_s", "physics_steps_per_s",
-                                           "ratio", "env_python_us_per_step", "load_average")})
-            print(f"  bench {env:8s} {n:>5} envs: env {r['env_steps_per_s']:>10,.0f}  physics "
-                  f"{r['physics_steps_per_s']:>10,.0f}  ratio {r['ratio']:.2f}", flush=True)
+            rows.append(
+                {
+                    k: r[k]
+                    for k in (
+                        "env",
+                        "num_envs",
+                        "steps",
+                        "env_steps_per_s",
+                        "physics_steps_per_s",
+                        "ratio",
+                        "env_python_us_per_step",
+                        "load_average",
+                    )
+                }
+            )
+            print(
+                f"  bench {env:8s} {n:>5} envs: env {r['env_steps_per_s']:>10,.0f}  physics "
+                f"{r['physics_steps_per_s']:>10,.0f}  ratio {r['ratio']:.2f}",
+                flush=True,
+            )
     return rows
 
 
@@ -109,24 +126,49 @@ def part_train(backends: list[str], quick: bool, runs_dir: Path) -> list[dict]:
             num_envs, iterations = 64, 1
         steps = num_envs * ROLLOUTS[env] * iterations
         for backend in backends:
-            result = run(motrix("train", env, "--backend", backend, "--num-envs", str(num_envs), "--steps",
-                                str(steps), "--seed", "0", "--quiet", "--runs-dir", str(runs_dir)))
+            result = run(
+                motrix(
+                    "train",
+                    env,
+                    "--backend",
+                    backend,
+                    "--num-envs",
+                    str(num_envs),
+                    "--steps",
+                    str(steps),
+                    "--seed",
+                    "0",
+                    "--quiet",
+                    "--runs-dir",
+                    str(runs_dir),
+                )
+            )
             meta = json.loads((Path(result.stdout.strip().splitlines()[-1]) / "metadata.json").read_text())
             split = meta["extra"]["time_split"]
             # Env-only throughput right after, on the same env and batch: the side-by-side reference.
             only = bench(env, num_envs, max(20, (BENCH_ENV_STEPS[env] // 4) // num_envs) if not quick else 10)
             loop_rate = meta["env_steps"] / split["wall"]
-            rows.append({
-                "env": env, "backend": backend, "num_envs": num_envs, "env_steps": meta["env_steps"],
-                "train_env_steps_per_s": round(loop_rate),
-                "whole_run_env_steps_per_s": meta["extra"]["env_steps_per_second"],
-                "env_only_env_steps_per_s": round(only["env_steps_per_s"]),
-                "ratio_to_env_only": round(loop_rate / only["env_steps_per_s"], 3),
-                "time_split": split, "device": meta.get("device"), "load_average": load(),
-            })
+            rows.append(
+                {
+                    "env": env,
+                    "backend": backend,
+                    "num_envs": num_envs,
+                    "env_steps": meta["env_steps"],
+                    "train_env_steps_per_s": round(loop_rate),
+                    "whole_run_env_steps_per_s": meta["extra"]["env_steps_per_second"],
+                    "env_only_env_steps_per_s": round(only["env_steps_per_s"]),
+                    "ratio_to_env_only": round(loop_rate / only["env_steps_per_s"], 3),
+                    "time_split": split,
+                    "device": meta.get("device"),
+                    "load_average": load(),
+                }
+            )
             r = rows[-1]
-            print(f"  train {env:8s} {backend:5s} {num_envs:>5} envs: {r['train_env_steps_per_s']:>9,} env-steps/s"
-                  f" (env only {r['env_only_env_steps_per_s']:,}; ratio {r['ratio_to_env_only']:.2f})", flush=True)
+            print(
+                f"  train {env:8s} {backend:5s} {num_envs:>5} envs: {r['train_env_steps_per_s']:>9,} env-steps/s"
+                f" (env only {r['env_only_env_steps_per_s']:,}; ratio {r['ratio_to_env_only']:.2f})",
+                flush=True,
+            )
     return rows
 
 
@@ -137,22 +179,45 @@ def part_solve(backends: list[str], quick: bool, runs_dir: Path) -> list[dict]:
     for backend in backends:
         seed_rows = []
         for seed in seeds:
-            seed_rows.append(cartpole_time_to_solve.one_seed(backend, seed, runs_dir, 3 if quick else 10, extra))
+            seed_rows.append(
+                cartpole_time_to_solve.one_seed(backend, seed, runs_dir, 3 if quick else 10, extra)
+            )
             s = seed_rows[-1]
-            print(f"  solve cartpole {backend:5s} seed {seed}: to 950 {s['to_target_s']} s, command "
-                  f"{s['command_s']} s, play {s['play_mean']}", flush=True)
+            print(
+                f"  solve cartpole {backend:5s} seed {seed}: to 950 {s['to_target_s']} s, command "
+                f"{s['command_s']} s, play {s['play_mean']}",
+                flush=True,
+            )
         reached = [r["to_target_s"] if r["to_target_s"] is not None else float("inf") for r in seed_rows]
         median = statistics.median(reached)
-        rows.append({
-            "backend": backend, "seeds": list(seeds),
-            "median_to_950_s": median if median != float("inf") else None,  # None: most seeds never got there
-            "median_command_s": statistics.median(r["command_s"] for r in seed_rows),
-            "max_command_s": max(r["command_s"] for r in seed_rows),
-            "min_play_mean": min(r["play_mean"] for r in seed_rows),
-            "runs": [{k: r[k] for k in ("seed", "to_target_s", "to_target_steps", "command_s", "cpu_s",
-                                         "steps_per_s", "play_mean")} for r in seed_rows],
-            "load_average": load(),
-        })
+        rows.append(
+            {
+                "backend": backend,
+                "seeds": list(seeds),
+                "median_to_950_s": median
+                if median != float("inf")
+                else None,  # None: most seeds never got there
+                "median_command_s": statistics.median(r["command_s"] for r in seed_rows),
+                "max_command_s": max(r["command_s"] for r in seed_rows),
+                "min_play_mean": min(r["play_mean"] for r in seed_rows),
+                "runs": [
+                    {
+                        k: r[k]
+                        for k in (
+                            "seed",
+                            "to_target_s",
+                            "to_target_steps",
+                            "command_s",
+                            "cpu_s",
+                            "steps_per_s",
+                            "play_mean",
+                        )
+                    }
+                    for r in seed_rows
+                ],
+                "load_average": load(),
+            }
+        )
     return rows
 
 
@@ -160,17 +225,29 @@ def part_cli(quick: bool) -> list[dict]:
     rows = []
     for label, argv in cli_startup.COMMANDS.items():
         times = cli_startup.wall_times(argv, 2 if quick else 7)
-        rows.append({"command": label, "median_s": round(statistics.median(times), 3),
-                     "min_s": round(min(times), 3), "max_s": round(max(times), 3),
-                     "heavy_imports": cli_startup.imported_heavy(argv)})
+        rows.append(
+            {
+                "command": label,
+                "median_s": round(statistics.median(times), 3),
+                "min_s": round(min(times), 3),
+                "max_s": round(max(times), 3),
+                "heavy_imports": cli_startup.imported_heavy(argv),
+            }
+        )
         print(f"  cli {label:14s} median {rows[-1]['median_s']:.3f} s", flush=True)
     return rows
 
 
 # -- the machine and the targets ---------------------------------------------------------------
 def machine() -> dict:
-    info = {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
-            "cpu_model": _cpu_model(), "memory_gib": _memory_gib(), "gpu": _gpu()}
+    info = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "gpu": _gpu(),
+    }
     versions = {}
     for dist in ("motrix-core", "motrixsim", "skrl", "torch", "jax", "jaxlib", "flax", "numpy"):
         try:
@@ -178,7 +255,9 @@ def machine() -> dict:
         except importlib.metadata.PackageNotFoundError:
             pass
     info["versions"] = versions
-    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
     info["commit"] = commit.stdout.strip() or None
     return info
 
@@ -206,7 +285,9 @@ def _memory_gib() -> float | None:
 def _gpu() -> str | None:
     if not shutil.which("nvidia-smi"):
         return None
-    out = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True)
+    out = subprocess.run(
+        ["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True, text=True
+    )
     return out.stdout.strip() or None
 
 
@@ -219,28 +300,51 @@ def targets(results: dict) -> list[dict]:
 
     for r in results.get("env", []):
         if r["num_envs"] == 1024:
-            add(f"{r['env']} env/physics ratio at 1024 envs", round(r["ratio"], 2), f">= {TARGETS['env_ratio_1024']}",
-                r["ratio"] >= TARGETS["env_ratio_1024"])
+            add(
+                f"{r['env']} env/physics ratio at 1024 envs",
+                round(r["ratio"], 2),
+                f">= {TARGETS['env_ratio_1024']}",
+                r["ratio"] >= TARGETS["env_ratio_1024"],
+            )
     for r in results.get("train", []):
         if r["env"] == "cartpole" and r["num_envs"] == 2048:
             goal = TARGETS["train_cartpole_2048"].get(r["backend"])
             if goal:
-                add(f"cartpole training at 2048 envs, {r['backend']} (env-steps/s)", r["train_env_steps_per_s"],
-                    f">= {goal:,} (seed reference, top of range)", r["train_env_steps_per_s"] >= goal)
+                add(
+                    f"cartpole training at 2048 envs, {r['backend']} (env-steps/s)",
+                    r["train_env_steps_per_s"],
+                    f">= {goal:,} (seed reference, top of range)",
+                    r["train_env_steps_per_s"] >= goal,
+                )
         if r["env"] == "go1":
-            add(f"go1 training / env-only, {r['backend']}", r["ratio_to_env_only"],
-                f">= {TARGETS['go1_train_ratio']}", r["ratio_to_env_only"] >= TARGETS["go1_train_ratio"])
+            add(
+                f"go1 training / env-only, {r['backend']}",
+                r["ratio_to_env_only"],
+                f">= {TARGETS['go1_train_ratio']}",
+                r["ratio_to_env_only"] >= TARGETS["go1_train_ratio"],
+            )
     for r in results.get("solve", []):
-        add(f"default `motrix train cartpole`, {r['backend']}: slowest command (s)", r["max_command_s"],
+        add(
+            f"default `motrix train cartpole`, {r['backend']}: slowest command (s)",
+            r["max_command_s"],
             f"<= {TARGETS['cartpole_command_s']:g} and plays >= 950",
-            r["max_command_s"] <= TARGETS["cartpole_command_s"] and r["min_play_mean"] >= 950)
+            r["max_command_s"] <= TARGETS["cartpole_command_s"] and r["min_play_mean"] >= 950,
+        )
         median = r["median_to_950_s"]
-        add(f"median time to mean return 950, {r['backend']} (s)", median if median is not None else "not reached",
+        add(
+            f"median time to mean return 950, {r['backend']} (s)",
+            median if median is not None else "not reached",
             f"<= {TARGETS['cartpole_median_to_950_s']:g}",
-            median is not None and median <= TARGETS["cartpole_median_to_950_s"])
+            median is not None and median <= TARGETS["cartpole_median_to_950_s"],
+        )
     for r in results.get("cli", []):
         if r["command"] == "motrix list":
-            add("`motrix list` wall time (s)", r["median_s"], f"<= {TARGETS['list_s']}", r["median_s"] <= TARGETS["list_s"])
+            add(
+                "`motrix list` wall time (s)",
+                r["median_s"],
+                f"<= {TARGETS['list_s']}",
+                r["median_s"] <= TARGETS["list_s"],
+            )
     return rows
 
 
@@ -257,40 +361,63 @@ def markdown(results: dict) -> str:
         "",
     ]
     if results.get("env"):
-        lines += ["### 1. Env step vs raw physics (`motrix bench`, random actions)", "",
-                  "| env | envs | env step (env-steps/s) | raw physics (env-steps/s) | ratio | env's Python µs/step |",
-                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### 1. Env step vs raw physics (`motrix bench`, random actions)",
+            "",
+            "| env | envs | env step (env-steps/s) | raw physics (env-steps/s) | ratio | env's Python µs/step |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for r in results["env"]:
-            lines.append(f"| {r['env']} | {r['num_envs']:,} | {r['env_steps_per_s']:,.0f} | "
-                         f"{r['physics_steps_per_s']:,.0f} | {r['ratio']:.2f} | {r['env_python_us_per_step']:,.0f} |")
+            lines.append(
+                f"| {r['env']} | {r['num_envs']:,} | {r['env_steps_per_s']:,.0f} | "
+                f"{r['physics_steps_per_s']:,.0f} | {r['ratio']:.2f} | {r['env_python_us_per_step']:,.0f} |"
+            )
         lines.append("")
     if results.get("train"):
-        lines += ["### 2. Training throughput (PPO updates included)", "",
-                  "| env | backend | envs | training (env-steps/s) | env only (env-steps/s) | ratio | "
-                  "wall time: env · act · record · update · other |",
-                  "|---|---|---:|---:|---:|---:|---|"]
+        lines += [
+            "### 2. Training throughput (PPO updates included)",
+            "",
+            "| env | backend | envs | training (env-steps/s) | env only (env-steps/s) | ratio | "
+            "wall time: env · act · record · update · other |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
         for r in results["train"]:
             s = r["time_split"]
-            shares = " · ".join(f"{s[k] / s['wall']:.0%}" for k in ("env", "act", "record", "update", "other"))
-            lines.append(f"| {r['env']} | {r['backend']} | {r['num_envs']:,} | {r['train_env_steps_per_s']:,} | "
-                         f"{r['env_only_env_steps_per_s']:,} | {r['ratio_to_env_only']:.2f} | {shares} |")
+            shares = " · ".join(
+                f"{s[k] / s['wall']:.0%}" for k in ("env", "act", "record", "update", "other")
+            )
+            lines.append(
+                f"| {r['env']} | {r['backend']} | {r['num_envs']:,} | {r['train_env_steps_per_s']:,} | "
+                f"{r['env_only_env_steps_per_s']:,} | {r['ratio_to_env_only']:.2f} | {shares} |"
+            )
         lines.append("")
     if results.get("solve"):
-        lines += ["### 3. Time to solve cartpole (default `motrix train cartpole`)", "",
-                  "| backend | seeds | median s to mean return 950 | per seed (s) | median command (s) | "
-                  "slowest command (s) | lowest play mean |",
-                  "|---|---|---:|---|---:|---:|---:|"]
+        lines += [
+            "### 3. Time to solve cartpole (default `motrix train cartpole`)",
+            "",
+            "| backend | seeds | median s to mean return 950 | per seed (s) | median command (s) | "
+            "slowest command (s) | lowest play mean |",
+            "|---|---|---:|---|---:|---:|---:|",
+        ]
         for r in results["solve"]:
             per_seed = ", ".join(str(x["to_target_s"]) for x in r["runs"])
-            lines.append(f"| {r['backend']} | {', '.join(map(str, r['seeds']))} | {r['median_to_950_s']} | {per_seed} | "
-                         f"{r['median_command_s']:.2f} | {r['max_command_s']:.2f} | {r['min_play_mean']:.1f} |")
+            lines.append(
+                f"| {r['backend']} | {', '.join(map(str, r['seeds']))} | {r['median_to_950_s']} | {per_seed} | "
+                f"{r['median_command_s']:.2f} | {r['max_command_s']:.2f} | {r['min_play_mean']:.1f} |"
+            )
         lines.append("")
     if results.get("cli"):
-        lines += ["### 4. CLI start-up", "", "| command | median (s) | min (s) | max (s) | heavy modules imported |",
-                  "|---|---:|---:|---:|---|"]
+        lines += [
+            "### 4. CLI start-up",
+            "",
+            "| command | median (s) | min (s) | max (s) | heavy modules imported |",
+            "|---|---:|---:|---:|---|",
+        ]
         for r in results["cli"]:
-            lines.append(f"| `{r['command']}` | {r['median_s']:.3f} | {r['min_s']:.3f} | {r['max_s']:.3f} | "
-                         f"{', '.join(r['heavy_imports']) or 'none'} |")
+            lines.append(
+                f"| `{r['command']}` | {r['median_s']:.3f} | {r['min_s']:.3f} | {r['max_s']:.3f} | "
+                f"{', '.join(r['heavy_imports']) or 'none'} |"
+            )
         lines.append("")
     if results.get("targets"):
         lines += ["### Targets", "", "| target | measured | goal | met |", "|---|---:|---|---|"]
@@ -315,13 +442,21 @@ def update_doc(path: Path, table: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", nargs="+", choices=("env", "train", "solve", "cli"),
-                        default=["env", "train", "solve", "cli"])
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=("env", "train", "solve", "cli"),
+        default=["env", "train", "solve", "cli"],
+    )
     parser.add_argument("--backends", nargs="+", choices=BACKENDS, help="default: every installed one")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the suite, figures mean nothing")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: checks the suite, figures mean nothing"
+    )
     parser.add_argument("--json", default=str(HERE / "results" / "suite.json"), help="where the figures go")
     parser.add_argument("--doc", help="rewrite this Markdown file's generated tables")
-    parser.add_argument("--render", metavar="JSON", help="measure nothing: print (and --doc) the tables of a saved run")
+    parser.add_argument(
+        "--render", metavar="JSON", help="measure nothing: print (and --doc) the tables of a saved run"
+    )
     args = parser.parse_args()
     if args.render:
         table = markdown(json.loads(Path(args.render).read_text()))
@@ -332,8 +467,12 @@ def main() -> None:
     backends = args.backends or [b for b in BACKENDS if importlib.util.find_spec(f"motrix_backend_{b}")]
 
     start = time.perf_counter()
-    results: dict = {"date": dt.date.today().isoformat(), "quick": args.quick, "machine": machine(),
-                     "load_before": load()}
+    results: dict = {
+        "date": dt.date.today().isoformat(),
+        "quick": args.quick,
+        "machine": machine(),
+        "load_before": load(),
+    }
     with tempfile.TemporaryDirectory(prefix="motrix-suite-") as tmp:
         runs_dir = Path(tmp)
         for part in args.parts:

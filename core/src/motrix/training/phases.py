@@ -41,7 +41,11 @@ class PhaseClock:
         """Seconds per phase and "other", plus the "wall" they add up to."""
         wall = time.perf_counter() - self.started
         measured = {k: round(v, 3) for k, v in self.seconds.items()}
-        return {**measured, "other": round(max(0.0, wall - sum(self.seconds.values())), 3), "wall": round(wall, 3)}
+        return {
+            **measured,
+            "other": round(max(0.0, wall - sum(self.seconds.values())), 3),
+            "wall": round(wall, 3),
+        }
 
 
 def format_split(split: dict[str, float]) -> str:

@@ -45,15 +45,19 @@ class SkrlCurves:
             self._lengths[finished] = 0
             rewards, steps = np.array(agent._track_rewards), np.array(agent._track_timesteps)
             self._totals = (
-                ("Reward / Total reward (max)", np.max(rewards)), ("Reward / Total reward (min)", np.min(rewards)),
+                ("Reward / Total reward (max)", np.max(rewards)),
+                ("Reward / Total reward (min)", np.min(rewards)),
                 ("Reward / Total reward (mean)", np.mean(rewards)),
-                ("Episode / Total timesteps (max)", np.max(steps)), ("Episode / Total timesteps (min)", np.min(steps)),
+                ("Episode / Total timesteps (max)", np.max(steps)),
+                ("Episode / Total timesteps (min)", np.min(steps)),
                 ("Episode / Total timesteps (mean)", np.mean(steps)),
             )
         data = agent.tracking_data
         data["Reward / Instantaneous reward (max)"].append(float(reward.max()))
         data["Reward / Instantaneous reward (min)"].append(float(reward.min()))
         data["Reward / Instantaneous reward (mean)"].append(float(reward.mean()))
-        if self._totals is not None and agent._track_rewards:  # skrl writes totals while its deque has episodes
+        if (
+            self._totals is not None and agent._track_rewards
+        ):  # skrl writes totals while its deque has episodes
             for tag, value in self._totals:
                 data[tag].append(value)

@@ -32,6 +32,7 @@ from skrl.resources.preprocessors.jax import RunningStandardScaler  # noqa: E402
 from skrl.resources.schedulers.jax import KLAdaptiveLR  # noqa: E402
 from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg  # noqa: E402
 
+from motrix.config import PPOCfg  # noqa: E402
 from motrix.errors import CheckpointError  # noqa: E402
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult  # noqa: E402
 from motrix.training.loop import IterationMonitor, play_episodes  # noqa: E402

@@ -258,7 +258,6 @@ def reads(n: int) -> None:
     pairs = np.array([[geom(f), geom("terrain")] for f in G.FOOT_GEOMS]
                      + [[geom(b), geom("terrain")] for b in G.BODY_GEOMS], dtype=np.uint32)
     _cost("model.get_contact_query(data)", lambda: model.get_contact_query(data))
-    cq = model.get_contact_query(data)
     _cost("contact_query.is_colliding(10 pairs) -> (n,10) bool",
           lambda: model.get_contact_query(data).is_colliding(pairs))
     plan = model.compile_query({
