@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import signal
 import subprocess
@@ -97,12 +96,13 @@ def main() -> None:
     for tag, ((s0, v0), (s1, v1)) in first_last.items():
         print(f"  {tag:45s} first {v0:8.3f} (at {s0:,})  last {v1:8.3f} (at {s1:,})")
 
-    backend = importlib.import_module(f"motrix_backend_{meta['backend']}.policy")
     import motrix
+    from motrix.registry import get_backend
 
     probe_env = motrix.make("go1", num_envs=1)
     checkpoint = run / "checkpoints" / json.loads((run / "checkpoints" / "index.json").read_text())["latest"]["file"]
-    trained = backend.TrainedPolicy(checkpoint, "go1", probe_env.observation_space, probe_env.action_space)
+    # the backend's public loader, as `motrix play` uses it (it also configures the framework)
+    trained = get_backend(meta["backend"]).load_trainer_class()().load_policy(checkpoint, "go1", probe_env)
     results = {"run": str(run), "env_steps": meta.get("env_steps"), "wall_seconds": wall,
                "curves": {k: {"first": v[0], "last": v[1]} for k, v in first_last.items()}}
     for speed in (0.5, 1.0):
