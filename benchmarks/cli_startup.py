@@ -42,6 +42,15 @@ def imported_heavy(argv: list[str]) -> list[str]:
     return [m for m in out.stdout.strip().splitlines()[-1].split(",") if m] if out.stdout.strip() else []
 
 
+def measure(argv: list[str], repeat: int) -> dict:
+    """Median, min and max wall time of ``repeat`` fresh runs, and the heavy modules imported."""
+    times = wall_times(argv, repeat)
+    return {
+        "median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3), "runs": len(times), "heavy_imports": imported_heavy(argv),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -49,12 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     results = {}
     for label, argv in COMMANDS.items():
-        times = wall_times(argv, args.repeat)
-        results[label] = {
-            "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-            "runs": len(times), "heavy_imports": imported_heavy(argv),
-        }
-        r = results[label]
+        results[label] = r = measure(argv, args.repeat)
         print(f"{label:16s} median {r['median_s']:.3f} s (min {r['min_s']:.3f}, max {r['max_s']:.3f}, "
               f"n={r['runs']})  heavy imports: {', '.join(r['heavy_imports']) or 'none'}")
     if args.json:

@@ -35,7 +35,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import cartpole_time_to_solve  # noqa: E402
 import cli_startup  # noqa: E402
+from cartpole_time_to_solve import motrix  # noqa: E402
 
 BACKENDS = ("torch", "jax")
 BEGIN, END = "<!-- suite:begin -->", "<!-- suite:end -->"
@@ -67,11 +67,13 @@ TARGETS = {
 }
 
 
+#: What each part keeps of a `motrix bench` result and of a solve run.
+BENCH_FIELDS = ("env", "num_envs", "steps", "env_steps_per_s", "physics_steps_per_s", "ratio",
+                "env_python_us_per_step", "load_average")
+SOLVE_FIELDS = ("seed", "to_target_s", "to_target_steps", "command_s", "cpu_s", "steps_per_s", "play_mean")
+
+
 # -- running the real commands ---------------------------------------------------------------
-def motrix(*args: str) -> list[str]:
-    return [sys.executable, "-m", "motrix", *args]
-
-
 def run(cmd: list[str]) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
@@ -96,21 +98,7 @@ def part_env(quick: bool) -> list[dict]:
         for n in (256, 1024, 4096):
             steps = 20 if quick else max(50, BENCH_ENV_STEPS[env] // n)
             r = bench(env, n, steps)
-            rows.append(
-                {
-                    k: r[k]
-                    for k in (
-                        "env",
-                        "num_envs",
-                        "steps",
-                        "env_steps_per_s",
-                        "physics_steps_per_s",
-                        "ratio",
-                        "env_python_us_per_step",
-                        "load_average",
-                    )
-                }
-            )
+            rows.append({k: r[k] for k in BENCH_FIELDS})
             print(
                 f"  bench {env:8s} {n:>5} envs: env {r['env_steps_per_s']:>10,.0f}  physics "
                 f"{r['physics_steps_per_s']:>10,.0f}  ratio {r['ratio']:.2f}",
@@ -126,23 +114,8 @@ def part_train(backends: list[str], quick: bool, runs_dir: Path) -> list[dict]:
             num_envs, iterations = 64, 1
         steps = num_envs * ROLLOUTS[env] * iterations
         for backend in backends:
-            result = run(
-                motrix(
-                    "train",
-                    env,
-                    "--backend",
-                    backend,
-                    "--num-envs",
-                    str(num_envs),
-                    "--steps",
-                    str(steps),
-                    "--seed",
-                    "0",
-                    "--quiet",
-                    "--runs-dir",
-                    str(runs_dir),
-                )
-            )
+            result = run(motrix("train", env, "--backend", backend, "--num-envs", str(num_envs), "--steps",
+                                str(steps), "--seed", "0", "--quiet", "--runs-dir", str(runs_dir)))
             meta = json.loads((Path(result.stdout.strip().splitlines()[-1]) / "metadata.json").read_text())
             split = meta["extra"]["time_split"]
             # Env-only throughput right after, on the same env and batch: the side-by-side reference.
@@ -188,52 +161,21 @@ def part_solve(backends: list[str], quick: bool, runs_dir: Path) -> list[dict]:
                 f"{s['command_s']} s, play {s['play_mean']}",
                 flush=True,
             )
-        reached = [r["to_target_s"] if r["to_target_s"] is not None else float("inf") for r in seed_rows]
-        median = statistics.median(reached)
-        rows.append(
-            {
-                "backend": backend,
-                "seeds": list(seeds),
-                "median_to_950_s": median
-                if median != float("inf")
-                else None,  # None: most seeds never got there
-                "median_command_s": statistics.median(r["command_s"] for r in seed_rows),
-                "max_command_s": max(r["command_s"] for r in seed_rows),
-                "min_play_mean": min(r["play_mean"] for r in seed_rows),
-                "runs": [
-                    {
-                        k: r[k]
-                        for k in (
-                            "seed",
-                            "to_target_s",
-                            "to_target_steps",
-                            "command_s",
-                            "cpu_s",
-                            "steps_per_s",
-                            "play_mean",
-                        )
-                    }
-                    for r in seed_rows
-                ],
-                "load_average": load(),
-            }
-        )
+        summary = cartpole_time_to_solve.summarize(seed_rows)
+        rows.append({
+            "backend": backend, "seeds": list(seeds),
+            "median_to_950_s": summary["median_to_target_s"],
+            **{k: summary[k] for k in ("median_command_s", "max_command_s", "min_play_mean")},
+            "runs": [{k: r[k] for k in SOLVE_FIELDS} for r in seed_rows],
+            "load_average": load(),
+        })
     return rows
 
 
 def part_cli(quick: bool) -> list[dict]:
     rows = []
     for label, argv in cli_startup.COMMANDS.items():
-        times = cli_startup.wall_times(argv, 2 if quick else 7)
-        rows.append(
-            {
-                "command": label,
-                "median_s": round(statistics.median(times), 3),
-                "min_s": round(min(times), 3),
-                "max_s": round(max(times), 3),
-                "heavy_imports": cli_startup.imported_heavy(argv),
-            }
-        )
+        rows.append({"command": label, **cli_startup.measure(argv, 2 if quick else 7)})
         print(f"  cli {label:14s} median {rows[-1]['median_s']:.3f} s", flush=True)
     return rows
 
@@ -400,9 +342,9 @@ def markdown(results: dict) -> str:
             "|---|---|---:|---|---:|---:|---:|",
         ]
         for r in results["solve"]:
-            per_seed = ", ".join(str(x["to_target_s"]) for x in r["runs"])
+            per_seed = ", ".join(_or_not_reached(x["to_target_s"]) for x in r["runs"])
             lines.append(
-                f"| {r['backend']} | {', '.join(map(str, r['seeds']))} | {r['median_to_950_s']} | {per_seed} | "
+                f"| {r['backend']} | {', '.join(map(str, r['seeds']))} | {_or_not_reached(r['median_to_950_s'])} | {per_seed} | "
                 f"{r['median_command_s']:.2f} | {r['max_command_s']:.2f} | {r['min_play_mean']:.1f} |"
             )
         lines.append("")
@@ -426,6 +368,10 @@ def markdown(results: dict) -> str:
             lines.append(f"| {t['target']} | {measured} | {t['goal']} | {'yes' if t['met'] else '**no**'} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _or_not_reached(seconds: float | None) -> str:
+    return "not reached" if seconds is None else str(seconds)
 
 
 def update_doc(path: Path, table: str) -> None:

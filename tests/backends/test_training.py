@@ -80,6 +80,9 @@ def test_metadata_records_versions_configs_and_device(trained):
     for dist in dists:
         assert versions.get(dist), (dist, versions)
     assert meta["device"].startswith(("cpu", "cuda"))
+    from motrix.registry import backend_has_gpu, get_backend
+
+    assert meta["defaults_sized_for"] == ("gpu" if backend_has_gpu(get_backend(trained.backend)) else "cpu")
     assert meta["last_checkpoint"] and Path(meta["last_checkpoint"]).is_file()
 
 

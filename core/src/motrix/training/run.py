@@ -126,11 +126,11 @@ def train(request: TrainRequest) -> TrainOutcome:
         env_cfg = make_env_cfg(env_spec, parse_overrides(env_spec.load_cfg_class(), request.env_sets, "--env-set"))
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
         run = RunDir.create(root, request.env, backend.name)
-        run.write_metadata(initial_metadata(
-            env=request.env, backend=backend.name, framework=backend.framework,
-            rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager),
-        ))
-        run.update_metadata(defaults_sized_for="gpu" if on_gpu else "cpu")
+        run.write_metadata({
+            **initial_metadata(env=request.env, backend=backend.name, framework=backend.framework,
+                               rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager)),
+            "defaults_sized_for": "gpu" if on_gpu else "cpu",
+        })
         if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
             _say(f"motrix: GPU-sized defaults: {', '.join(f'{k}={v}' for k, v in rl_cfg.gpu_defaults.items())}")
 
@@ -199,7 +199,6 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     if request.episodes <= 0:
         raise UsageError(f"--episodes must be > 0, got {request.episodes}")
     metadata: dict[str, Any] | None = None
-    backend: BackendSpec | None = None
     if request.checkpoint:
         checkpoint = Path(request.checkpoint)
         if not checkpoint.is_file():
@@ -218,9 +217,7 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     if metadata is not None:
         if metadata.get("env") != request.env:
             raise UsageError(f"checkpoint {checkpoint} was trained on env {metadata.get('env')!r}, not {request.env!r}")
-        name = request.backend or metadata["backend"]
-        if backend is None or backend.name != name:  # --backend may name another than the run's
-            backend = get_backend(name)
+        backend = get_backend(request.backend or metadata["backend"])
         rl_cfg, env_cfg = _configs_from_metadata(metadata)
     else:
         backend = get_backend(request.backend) if request.backend else _backend_for_file(checkpoint)

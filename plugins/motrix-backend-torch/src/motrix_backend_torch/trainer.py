@@ -92,9 +92,9 @@ class TorchTrainer:
         agent.update_threads = update_threads(device, agent.minibatch_work())
 
         progress = Progress(LABEL, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
-        progress.message(f"device {describe(device)}, {agent.update_threads} updating")
-        job.run.update_metadata(device=describe(device), torch_threads=threads,
-                                torch_update_threads=agent.update_threads)
+        device_line = describe(device)
+        progress.message(f"device {device_line}, {agent.update_threads} updating")
+        job.run.update_metadata(device=device_line, torch_threads=threads, torch_update_threads=agent.update_threads)
         if resume_header is not None:
             progress.message(f"resuming from {job.resume_from} at {start_env_steps:,} env-steps")
 
