@@ -10,6 +10,13 @@ import sys
 from motrix.errors import UsageError
 
 
+def _canonical(env: str) -> str:
+    """The env's own name for ``env`` (which may be an alias); unknown names fail here, in one line."""
+    from motrix.registry import get_env
+
+    return get_env(env).name
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from motrix.training.run import TrainRequest, train
 
@@ -43,7 +50,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         raise UsageError(f"--num-envs must be > 0, got {args.num_envs}")
     from motrix.view import run_view
 
-    described = run_view(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed,
+    described = run_view(_canonical(args.env), num_envs=args.num_envs, steps=args.steps, seed=args.seed,
                          video=args.video, video_size=_video_size(args))
     if described:
         print(f"motrix: {described}", file=sys.stderr)
@@ -63,7 +70,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be > 0, got {args.steps}")
     from motrix.bench import format_bench, run_bench
 
-    result = run_bench(args.env, num_envs=args.num_envs, steps=args.steps, seed=args.seed)
+    result = run_bench(_canonical(args.env), num_envs=args.num_envs, steps=args.steps, seed=args.seed)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return 0
 

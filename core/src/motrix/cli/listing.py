@@ -21,8 +21,8 @@ def _warn_problems(registry: Registry) -> None:
 
 def _rows(registry: Registry) -> dict[str, list[dict[str, Any]]]:
     envs = [
-        {"name": p.spec.name, "sim_backend": p.spec.sim_backend, "description": p.spec.description,
-         "plugin": p.plugin.distribution, "version": p.plugin.version}
+        {"name": p.spec.name, "aliases": list(p.spec.aliases), "sim_backend": p.spec.sim_backend,
+         "description": p.spec.description, "plugin": p.plugin.distribution, "version": p.plugin.version}
         for (_, _), p in sorted(registry.envs.items())
     ]
     configs = [
@@ -41,14 +41,15 @@ def _rows(registry: Registry) -> dict[str, list[dict[str, Any]]]:
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
     if not rows:
         return "  (none)"
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
-    lines = ["  " + "  ".join(c.upper().ljust(widths[c]) for c in columns)]
-    lines += ["  " + "  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
+    cell = lambda value: ", ".join(value) if isinstance(value, list) else str(value)  # noqa: E731
+    widths = {c: max(len(c), *(len(cell(r[c])) for r in rows)) for c in columns}
+    lines = ["  " + "  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip()]
+    lines += ["  " + "  ".join(cell(r[c]).ljust(widths[c]) for c in columns).rstrip() for r in rows]
     return "\n".join(lines)
 
 
 COLUMNS = {
-    "envs": ["name", "plugin", "description"],
+    "envs": ["name", "aliases", "plugin", "description"],
     "configs": ["env", "backend", "framework", "algorithm", "plugin"],
     "backends": ["name", "framework", "importable", "plugin", "description"],
 }

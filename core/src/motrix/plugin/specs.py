@@ -38,6 +38,15 @@ class EnvSpec:
     """Which simulation backend the env runs on; ``"np"`` is the batched NumPy/MotrixSim base."""
     description: str = ""
     """One line shown by ``motrix list``."""
+    aliases: tuple[str, ...] = ()
+    """Other names accepted wherever an env name is (e.g. a MotrixLab name); runs use ``name``."""
+
+    def __post_init__(self) -> None:
+        # A plugin writing aliases="x" would otherwise alias every letter of it.
+        aliases = (self.aliases,) if isinstance(self.aliases, str) else tuple(self.aliases)
+        if not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise ValueError(f"aliases of env {self.name!r} must be non-empty strings, got {aliases!r}")
+        object.__setattr__(self, "aliases", aliases)
 
     def load_cfg_class(self) -> type:
         return resolve(self.cfg, f"config of env {self.name!r}")

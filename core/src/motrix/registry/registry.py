@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -44,6 +45,8 @@ class Registry:
 
     manager: MotrixPluginManager
     envs: dict[tuple[str, str], Provided[EnvSpec]] = field(default_factory=dict)
+    aliases: dict[tuple[str, str], Provided[EnvSpec]] = field(default_factory=dict)
+    """``(alias, sim backend)`` → the env it names (its spec carries the canonical name)."""
     rl_configs: dict[tuple, Provided[RLConfigSpec]] = field(default_factory=dict)
     backends: dict[str, Provided[BackendSpec]] = field(default_factory=dict)
     conflicts: dict[tuple[str, Any], Conflict] = field(default_factory=dict)
@@ -54,10 +57,17 @@ class Registry:
         collected = {name: manager.collect(name) for name in ("motrix_envs", "motrix_rl_configs", "motrix_backends")}
         # A plugin that failed in any hook contributes nothing, whatever the hook order.
         alive = lambda pairs: [(s, r) for s, r in pairs if r.status == "active"]  # noqa: E731
-        for spec, record in alive(collected["motrix_envs"]):
+        envs = alive(collected["motrix_envs"])
+        for spec, record in envs:
             registry._add("env", registry.envs, (spec.name, spec.sim_backend), spec, record,
                           f"env {spec.name!r} (sim backend {spec.sim_backend!r})")
+        # Aliases after every name, so that a clash is found whatever order plugins load in.
+        for spec, record in envs:
+            for alias in spec.aliases:
+                registry._add_alias(alias, spec, record)
         for spec, record in alive(collected["motrix_rl_configs"]):
+            if spec.env != (canonical := registry.canonical_env_name(spec.env)):
+                spec = dataclasses.replace(spec, env=canonical)  # a config may name its env by an alias
             scope = f"backend {spec.backend!r}" if spec.backend else "all backends"
             registry._add("rl_config", registry.rl_configs, spec.key, spec, record,
                           f"RL config for env {spec.env!r} ({spec.framework}/{spec.algorithm}, {scope})")
@@ -73,6 +83,33 @@ class Registry:
                 raise PluginError(conflict.message)
             return
         table[key] = Provided(spec, record)
+
+    def _add_alias(self, alias: str, spec: EnvSpec, record: PluginRecord) -> None:
+        key = (alias, spec.sim_backend)
+        if alias == spec.name or ("env", key) in self.conflicts:
+            return
+        owner = self.envs.get(key) or self.aliases.get(key)
+        if owner is None:
+            self.aliases[key] = Provided(spec, record)
+            return
+        if owner.plugin.name == record.name:
+            return  # one plugin naming its own env twice: its canonical name wins
+        roles = {
+            record.name: f"alias of {spec.name!r}",
+            owner.plugin.name: f"env {alias!r}" if key in self.envs else f"alias of {owner.spec.name!r}",
+        }
+        ordered = [roles[r.name] for r in sorted((owner.plugin, record), key=lambda r: r.name)]
+        conflict = Conflict(f"env name {alias!r} (sim backend {spec.sim_backend!r}; "
+                            f"{ordered[0]} and {ordered[1]})", owner.plugin, record)
+        self.conflicts[("env", key)] = conflict
+        if self.manager.strict:
+            raise PluginError(conflict.message)
+
+    def canonical_env_name(self, name: str) -> str:
+        """``name``, or the env it is an alias of (an env's own name always wins)."""
+        if any(n == name for n, _ in self.envs):
+            return name
+        return next((p.spec.name for (a, _), p in self.aliases.items() if a == name), name)
 
     def conflict_for(self, kind: str, key: Any) -> Conflict | None:
         return self.conflicts.get((kind, key))

@@ -25,16 +25,19 @@ def _suggest(name: str, candidates: Iterable[str]) -> str:
 
 
 def get_env(name: str, sim_backend: str = "np", registry: Registry | None = None) -> EnvSpec:
-    """The env spec for ``name``; unknown names get close matches."""
+    """The env spec for ``name`` or one of its aliases (the spec's ``name`` is the canonical one);
+    unknown names get close matches."""
     registry = registry or get_registry()
     key = (name, sim_backend)
     if conflict := registry.conflict_for("env", key):
         raise PluginError(conflict.message)
     if key in registry.envs:
         return registry.envs[key].spec
-    names = sorted({n for n, _ in registry.envs})
+    if key in registry.aliases:
+        return registry.aliases[key].spec
+    names = sorted({n for n, _ in registry.envs} | {a for a, _ in registry.aliases})
     if any(n == name for n in names):
-        backends = sorted(b for n, b in registry.envs if n == name)
+        backends = sorted({b for n, b in [*registry.envs, *registry.aliases] if n == name})
         raise UsageError(f"env {name!r} has no sim backend {sim_backend!r} (has: {', '.join(backends)})")
     if not names:
         raise UsageError(f"unknown env {name!r}: no env plugins are installed (try `pip install motrix-envs-basic`)")
@@ -47,6 +50,7 @@ def get_rl_config(
 ) -> RLConfigSpec:
     """Backend-specific config, else the universal one, else an error naming who has one."""
     registry = registry or get_registry()
+    env = registry.canonical_env_name(env)
     for key in ((env, framework, backend, algorithm), (env, framework, None, algorithm)):
         if conflict := registry.conflict_for("rl_config", key):
             raise PluginError(conflict.message)

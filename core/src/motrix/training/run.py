@@ -90,6 +90,7 @@ def _configs_from_metadata(metadata: dict[str, Any]) -> tuple[PPOCfg, EnvCfg]:
 
 def train(request: TrainRequest) -> TrainOutcome:
     env_spec = get_env(request.env)
+    request = dataclasses.replace(request, env=env_spec.name)  # an alias: runs use the canonical name
     root = runs_root(request.runs_dir)
     resume_from: Path | None = None
 
@@ -196,6 +197,7 @@ def _backend_for_file(path: Path) -> BackendSpec:
 def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     """Plays a run's latest checkpoint (or a checkpoint file) with its backend: (result, checkpoint)."""
     env_spec = get_env(request.env)
+    request = dataclasses.replace(request, env=env_spec.name)  # an alias finds the canonical name's runs
     if request.episodes <= 0:
         raise UsageError(f"--episodes must be > 0, got {request.episodes}")
     metadata: dict[str, Any] | None = None

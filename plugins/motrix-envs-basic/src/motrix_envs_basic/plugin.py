@@ -30,6 +30,16 @@ RL_CONFIGS: dict[str, tuple[str, str, dict[str, str]]] = {
     "walker-run": ("walker", "WalkerRunPPO", {}),
     "cheetah-run": ("cheetah", "CheetahRunPPO", {}),
 }
+# MotrixLab's names for the same tasks, so commands written for it work here too.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "reacher": ("dm-reacher",),
+    "hopper-stand": ("dm-hopper-stand",),
+    "hopper-hop": ("dm-hopper-hop",),
+    "walker-stand": ("dm-stander",),
+    "walker-walk": ("dm-walker",),
+    "walker-run": ("dm-runner",),
+    "cheetah-run": ("dm-cheetah",),
+}
 
 
 @hookimpl
@@ -42,7 +52,7 @@ def motrix_envs():
     )
     for name, (family, cfg, env, description) in SUITE.items():
         yield EnvSpec(name=name, cfg=f"{_P}.{family}.cfg:{cfg}", env=f"{_P}.{family}.env:{env}",
-                      description=description)
+                      description=description, aliases=ALIASES.get(name, ()))
 
 
 @hookimpl
