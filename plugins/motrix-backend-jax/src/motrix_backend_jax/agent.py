@@ -41,7 +41,6 @@ fall back to skrl's own methods.
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -49,7 +48,6 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
@@ -57,36 +55,14 @@ from motrix.training.episode_stats import EpisodeStats
 from motrix.training.phases import PhaseClock
 from motrix.training.skrl_curves import SkrlCurves
 
-_LOG_SQRT_2_PI = math.log(math.sqrt(2 * math.pi))
-_HALF_LOG_2_PI_PLUS = 0.5 + 0.5 * math.log(2 * math.pi)
-_MIN_LOG_STD, _MAX_LOG_STD = -20.0, 2.0  # the models' GaussianMixin clip range
+from motrix_backend_jax import ppo_math as pm
 
 
-# -- RunningStandardScaler arithmetic (skrl.resources.preprocessors.jax), as pure functions --
-def _scaler_train(stats, x):
-    mean, var, count = stats
-    x = x.reshape(-1, x.shape[-1])
-    in_mean = jnp.mean(x, axis=0)
-    in_var = jnp.var(x, axis=0, ddof=1)
-    n = x.shape[0]
-    delta = in_mean - mean
-    total = count + n
-    m2 = var * count + in_var * n + delta**2 * count * n / total
-    return mean + delta * n / total, m2 / total, total
-
-
-def _scaler_apply(stats, x, clip, eps):
-    mean, var, _ = stats
-    return jnp.clip((x - mean) / (jnp.sqrt(var) + eps), -clip, clip)
-
-
-def _scaler_inverse(stats, x, clip):
-    mean, var, _ = stats
-    return jnp.sqrt(var) * jnp.clip(x, -clip, clip) + mean
-
-
-def _where_tree(flag, a, b):
-    return jax.tree_util.tree_map(lambda x, y: jnp.where(flag, x, y), a, b)
+def _kl_rule(kwargs: dict) -> pm.KLRule:
+    """The ``KLAdaptiveLR`` thresholds a config asks for, skrl's own defaults for the rest."""
+    defaults = {k: p.default for k, p in inspect.signature(KLAdaptiveLR).parameters.items()}
+    merged = {**defaults, **kwargs}
+    return pm.KLRule(**{name: float(merged[name]) for name in pm.KLRule._fields})
 
 
 class MotrixPPO(PPO):
@@ -161,28 +137,22 @@ class MotrixPPO(PPO):
         gamma, lam = float(cfg.discount_factor), float(cfg.gae_lambda)
         bootstrap = bool(cfg.time_limit_bootstrap)
         shared = self.shared
+        log_std_range = (self.policy._g_min_log_std, self.policy._g_max_log_std)  # GaussianMixin's; None: no clip
 
         def norm_obs(stats, x):
-            return x if stats is None else _scaler_apply(stats, x, obs_clip, obs_eps)
+            return x if stats is None else pm.scaler_apply(stats, x, obs_clip, obs_eps)
 
         def unscale_value(stats, v):
-            return v if stats is None else _scaler_inverse(stats, v, val_clip)
-
-        def gaussian(mean, log_std, key=None, taken=None):
-            log_std = jnp.clip(log_std, _MIN_LOG_STD, _MAX_LOG_STD)
-            scale = jnp.exp(log_std)
-            actions = taken
-            if taken is None:
-                actions = jax.random.normal(key, mean.shape) * scale + mean
-            log_prob = -jnp.square(actions - mean) / (2 * jnp.square(scale)) - jnp.log(scale) - _LOG_SQRT_2_PI
-            return actions, jnp.sum(log_prob, axis=-1, keepdims=True), scale
+            return v if stats is None else pm.scaler_inverse(stats, v, val_clip)
 
         # ---- act: one call per env step -------------------------------------------------
         @partial(jax.jit, static_argnames=("with_value",))
         def act(policy_params, value_params, obs_stats, val_stats, obs, base_key, counter, with_value=True):
             inputs = {"observations": norm_obs(obs_stats, obs)}
             mean, out = policy_apply(policy_params, inputs, "policy")
-            actions, log_prob, _ = gaussian(mean, out["log_std"], key=jax.random.fold_in(base_key, counter))
+            scale = pm.gaussian_scale(out["log_std"], *log_std_range)
+            actions = pm.gaussian_sample(jax.random.fold_in(base_key, counter), mean, scale)
+            log_prob = pm.gaussian_log_prob(actions, mean, scale)
             values = None
             if with_value:
                 v, _ = value_apply(value_params, inputs, "value")
@@ -208,14 +178,8 @@ class MotrixPPO(PPO):
         sched_p = cfg.learning_rate_scheduler[0] is not None
         sched_v = cfg.learning_rate_scheduler[1] is not None
 
-        def kl_rule(kwargs: dict) -> tuple[float, float, float, float, float]:
-            defaults = {k: p.default for k, p in inspect.signature(KLAdaptiveLR).parameters.items()}
-            merged = {**defaults, **kwargs}
-            return (float(merged["kl_threshold"]), float(merged["min_lr"]), float(merged["max_lr"]),
-                    float(merged["kl_factor"]), float(merged["lr_factor"]))
-
-        rule_p = kl_rule(cfg.learning_rate_scheduler_kwargs[0]) if sched_p else None
-        rule_v = kl_rule(cfg.learning_rate_scheduler_kwargs[1]) if sched_v else None
+        rule_p = _kl_rule(cfg.learning_rate_scheduler_kwargs[0]) if sched_p else None
+        rule_v = _kl_rule(cfg.learning_rate_scheduler_kwargs[1]) if sched_v else None
         epochs, mini_batches = int(cfg.learning_epochs), int(cfg.mini_batches)
         ratio_clip = float(cfg.ratio_clip)
         value_clip = float(cfg.value_clip)
@@ -223,36 +187,20 @@ class MotrixPPO(PPO):
         entropy_scale = float(cfg.entropy_loss_scale)
         kl_threshold = float(cfg.kl_threshold)
 
-        def apply_kl_rule(rule, lr, kl):
-            thr, lo, hi, kf, lf = rule
-            return jnp.where(kl > thr * kf, jnp.maximum(lr / lf, lo), jnp.where(kl < thr / kf, jnp.minimum(lr * lf, hi), lr))
-
-        def opt_step(tx, scheduled, params, opt_state, grad, lr):
-            updates, opt_state = tx.update(grad, opt_state, params)
-            if scheduled:
-                updates = jax.tree_util.tree_map(lambda u: -lr * u, updates)
-            return optax.apply_updates(params, updates), opt_state
-
         def policy_terms(params, x, actions, old_log_prob, advantages):
             mean, out = policy_apply(params, {"observations": x}, "policy")
-            _, log_prob, scale = gaussian(mean, out["log_std"], taken=actions)
-            log_ratio = log_prob - old_log_prob
-            kl = ((jnp.exp(log_ratio) - 1) - log_ratio).mean()
-            ratio = jnp.exp(log_prob - old_log_prob)
-            surrogate = advantages * ratio
-            clipped = advantages * jnp.clip(ratio, 1.0 - ratio_clip, 1.0 + ratio_clip)
-            policy_loss = -jnp.minimum(surrogate, clipped).mean()
+            scale = pm.gaussian_scale(out["log_std"], *log_std_range)
+            log_prob = pm.gaussian_log_prob(actions, mean, scale)
+            kl = pm.approx_kl(log_prob, old_log_prob)
+            policy_loss = pm.clipped_policy_loss(log_prob, old_log_prob, advantages, ratio_clip)
             entropy_loss = jnp.float32(0.0)
             if entropy_scale:
-                entropy = (_HALF_LOG_2_PI_PLUS + jnp.log(scale)).sum(axis=-1, keepdims=True)
-                entropy_loss = -entropy_scale * entropy.mean()
+                entropy_loss = -entropy_scale * pm.gaussian_entropy(scale).mean()
             return policy_loss, entropy_loss, kl, scale
 
         def value_term(params, x, old_values, returns):
             predicted, _ = value_apply(params, {"observations": x}, "value")
-            if value_clip > 0:
-                predicted = old_values + jnp.clip(predicted - old_values, -value_clip, value_clip)
-            return value_loss_scale * ((returns - predicted) ** 2).mean()
+            return pm.clipped_value_loss(predicted, old_values, returns, value_clip, value_loss_scale)
 
         @jax.jit
         def update(train_state, batch, next_obs, perms):
@@ -265,23 +213,14 @@ class MotrixPPO(PPO):
             done = batch["terminated"].astype(bool)
             if bootstrap:
                 done = done | batch["truncated"].astype(bool)
-            not_done = jnp.logical_not(done)
-
-            def gae_step(carry, xs):
-                advantage, next_values = carry
-                reward, value, nd = xs
-                advantage = reward - value + gamma * nd * (next_values + lam * advantage)
-                return (advantage, value), advantage
-
-            _, advantages = jax.lax.scan(gae_step, (jnp.zeros_like(last_values), last_values),
-                                         (batch["rewards"], values, not_done), reverse=True)
+            advantages = pm.gae(batch["rewards"], values, jnp.logical_not(done), last_values, gamma, lam)
             returns = advantages + values
-            advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+            advantages = pm.standardize(advantages)
             if val_stats is not None:
-                val_stats = _scaler_train(val_stats, values)
-                values = _scaler_apply(val_stats, values, val_clip, val_eps)
-                val_stats = _scaler_train(val_stats, returns)
-                returns = _scaler_apply(val_stats, returns, val_clip, val_eps)
+                val_stats = pm.scaler_train(val_stats, values)
+                values = pm.scaler_apply(val_stats, values, val_clip, val_eps)
+                val_stats = pm.scaler_train(val_stats, returns)
+                returns = pm.scaler_apply(val_stats, returns, val_clip, val_eps)
 
             flat = {
                 "observations": batch["observations"].reshape(-1, batch["observations"].shape[-1]),
@@ -298,8 +237,8 @@ class MotrixPPO(PPO):
                 live = jnp.logical_not(st["stopped"])
                 o_stats = st["obs_stats"]
                 if o_stats is not None:
-                    trained = _scaler_train(o_stats, mb["observations"])
-                    o_stats = _where_tree(train_obs_scaler & live, trained, o_stats)
+                    trained = pm.scaler_train(o_stats, mb["observations"])
+                    o_stats = pm.where_tree(train_obs_scaler & live, trained, o_stats)
                 x = norm_obs(o_stats, mb["observations"])
 
                 if shared:
@@ -318,15 +257,17 @@ class MotrixPPO(PPO):
                 step_ok = live
                 if kl_threshold:
                     step_ok = live & jnp.logical_not(kl > kl_threshold)
-                new_p, new_popt = opt_step(tx_p, sched_p, st["policy"], st["popt"], grad, st["lr"][0])
+                new_p, new_popt = pm.optimizer_step(tx_p, st["policy"], st["popt"], grad,
+                                                    st["lr"][0] if sched_p else None)
                 new = dict(st)
-                new["policy"] = _where_tree(step_ok, new_p, st["policy"])
-                new["popt"] = _where_tree(step_ok, new_popt, st["popt"])
+                new["policy"] = pm.where_tree(step_ok, new_p, st["policy"])
+                new["popt"] = pm.where_tree(step_ok, new_popt, st["popt"])
                 if not shared:
                     vl, vgrad = jax.value_and_grad(value_term)(st["value"], x, mb["values"], mb["returns"])
-                    new_v, new_vopt = opt_step(tx_v, sched_v, st["value"], st["vopt"], vgrad, st["lr"][1])
-                    new["value"] = _where_tree(step_ok, new_v, st["value"])
-                    new["vopt"] = _where_tree(step_ok, new_vopt, st["vopt"])
+                    new_v, new_vopt = pm.optimizer_step(tx_v, st["value"], st["vopt"], vgrad,
+                                                        st["lr"][1] if sched_v else None)
+                    new["value"] = pm.where_tree(step_ok, new_v, st["value"])
+                    new["vopt"] = pm.where_tree(step_ok, new_vopt, st["vopt"])
                 new["obs_stats"] = o_stats
                 new["stopped"] = st["stopped"] | (live & jnp.logical_not(step_ok))
                 stats = {
@@ -347,9 +288,9 @@ class MotrixPPO(PPO):
                 kl = stats["kl"].sum() / jnp.maximum(stats["kl_count"].sum(), 1.0)
                 lr_p, lr_v = st["lr"]
                 if sched_p:
-                    lr_p = apply_kl_rule(rule_p, lr_p, kl)
+                    lr_p = pm.kl_adaptive_lr(rule_p, lr_p, kl)
                 if sched_v:
-                    lr_v = apply_kl_rule(rule_v, lr_v, kl)
+                    lr_v = pm.kl_adaptive_lr(rule_v, lr_v, kl)
                 st = {**st, "lr": (lr_p, lr_v)}
                 last_std = stats["stddev"][jnp.maximum(jnp.sum(stats["kl_count"]).astype(jnp.int32) - 1, 0)]
                 summary = {
