@@ -23,7 +23,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     outcome = train(TrainRequest(
         env=args.env, backend=args.backend, num_envs=args.num_envs, seed=args.seed,
         rand_seed=args.rand_seed, steps=args.steps, sets=args.sets, env_sets=args.env_sets,
-        runs_dir=args.runs_dir, resume=args.resume, quiet=args.quiet,
+        runs_dir=args.runs_dir, resume=args.resume, quiet=args.quiet, config=args.config,
     ))
     print(outcome.run.path)
     return outcome.exit_code

@@ -17,6 +17,10 @@ def _dispatch(args) -> int:
         return listing.cmd_list(args.what, args.json)
     if args.command == "plugins":
         return listing.cmd_plugins(args.json)
+    if args.command == "config":
+        from motrix.cli.config_cmd import cmd_config
+
+        return cmd_config(args)
     return {
         "train": commands.cmd_train,
         "play": commands.cmd_play,

@@ -14,6 +14,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"motrix: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _add_train_options(command: argparse.ArgumentParser) -> None:
+    """The options that decide a training run's configs (``train`` and ``config`` share them)."""
+    command.add_argument("env", help="env name or alias (see `motrix list envs`)")
+    command.add_argument("--backend", help="training backend (default: chosen by device)")
+    command.add_argument("--num-envs", type=int, help="parallel envs")
+    seed = command.add_mutually_exclusive_group()
+    seed.add_argument("--seed", type=int, help="random seed")
+    seed.add_argument("--rand-seed", action="store_true", help="draw a random seed")
+    command.add_argument("--steps", type=int, help="training budget in env-steps (all envs together)")
+    command.add_argument("--config", metavar="FILE.toml",
+                         help="[rl] and [env] values from a TOML file (e.g. a run's config.toml); "
+                              "the other options override them")
+    command.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                         help="override an RL config field (repeatable)")
+    command.add_argument("--env-set", dest="env_sets", action="append", default=[], metavar="KEY=VALUE",
+                         help="override an env config field (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="motrix", description="Train and run robot-learning policies on MotrixSim.")
     parser.add_argument("--version", action="version", version=f"motrix {__version__}")
@@ -21,17 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     train = sub.add_parser("train", help="train a policy for an env")
-    train.add_argument("env", help="env name (see `motrix list envs`)")
-    train.add_argument("--backend", help="training backend (default: chosen by device)")
-    train.add_argument("--num-envs", type=int, help="parallel envs")
-    seed = train.add_mutually_exclusive_group()
-    seed.add_argument("--seed", type=int, help="random seed")
-    seed.add_argument("--rand-seed", action="store_true", help="draw a random seed")
-    train.add_argument("--steps", type=int, help="training budget in env-steps (all envs together)")
-    train.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
-                       help="override an RL config field (repeatable)")
-    train.add_argument("--env-set", dest="env_sets", action="append", default=[], metavar="KEY=VALUE",
-                       help="override an env config field (repeatable)")
+    _add_train_options(train)
     train.add_argument("--runs-dir", help="where runs go (default: $MOTRIX_RUNS_DIR or ./runs)")
     train.add_argument("--resume", metavar="RUN", help="continue a run: 'latest' or a run directory")
     train.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -60,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--video", metavar="FILE",
                       help="render --steps steps to this video file (.mp4 or .gif) instead of a window")
     view.add_argument("--video-size", default="320x240", metavar="WxH", help="video frame size (default 320x240)")
+
+    config = sub.add_parser("config", help="the RL and env configs `motrix train` would use, as TOML")
+    _add_train_options(config)
+    config.add_argument("--json", action="store_true", help="JSON instead of TOML")
 
     listing = sub.add_parser("list", help="what the installed plugins provide")
     listing.add_argument("what", nargs="?", choices=("envs", "configs", "backends"), help="one section only")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from motrix.errors import PluginError, UsageError
 from motrix.plugin.lazy import resolve as resolve_ref
@@ -116,11 +117,28 @@ def backend_has_gpu(spec: BackendSpec) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend ``motrix train`` will use, and why."""
+
+    spec: BackendSpec
+    """The chosen backend."""
+    reason: str
+    """Why it was chosen, in one phrase (``motrix config`` prints it)."""
+    has_gpu: bool | None
+    """Its device probe's answer if the choice asked it, else None (an explicit ``--backend``)."""
+
+
 def choose_backend(explicit: str | None = None, registry: Registry | None = None) -> BackendSpec:
     """``explicit`` if given; else GPU JAX > GPU torch > CPU torch > CPU JAX, then others."""
+    return explain_backend_choice(explicit, registry).spec
+
+
+def explain_backend_choice(explicit: str | None = None, registry: Registry | None = None) -> BackendChoice:
+    """What ``choose_backend`` picks, why, and the device probe's answer where it asked one."""
     registry = registry or get_registry()
     if explicit:
-        return get_backend(explicit, registry)
+        return BackendChoice(get_backend(explicit, registry), f"--backend {explicit}", None)
     usable = {
         name: p.spec for name, p in registry.backends.items()
         if registry.conflict_for("backend", name) is None and backend_importable(p.spec)
@@ -133,6 +151,8 @@ def choose_backend(explicit: str | None = None, registry: Registry | None = None
     ordered = [n for n in GPU_PREFERENCE if n in usable] + sorted(set(usable) - set(GPU_PREFERENCE))
     for name in ordered:
         if backend_has_gpu(usable[name]):
-            return usable[name]
+            return BackendChoice(usable[name], f"chosen by device: {name} sees a GPU", True)
     cpu_order = [n for n in CPU_PREFERENCE if n in usable] + sorted(set(usable) - set(CPU_PREFERENCE))
-    return usable[cpu_order[0]]
+    why = (f"no GPU seen by {', '.join(ordered)}; on a CPU the order is {', '.join(cpu_order)}"
+           if len(cpu_order) > 1 else f"no GPU; {cpu_order[0]} is the only backend installed")
+    return BackendChoice(usable[cpu_order[0]], f"chosen by device: {why}", False)

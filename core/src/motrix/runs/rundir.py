@@ -1,6 +1,7 @@
 """A run directory: ``<runs>/<env>/<UTC timestamp>_<backend>/`` (design.md, Runs).
 
-Holds ``metadata.json``, TensorBoard event files and ``checkpoints/``.
+Holds ``metadata.json``, ``config.toml`` (the configs it ran with, to rerun it with
+``motrix train ENV --config``), TensorBoard event files and ``checkpoints/``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from motrix.errors import MotrixError, UsageError
-from motrix.runs.atomic import atomic_write_json
+from motrix.runs.atomic import atomic_write_bytes, atomic_write_json
 from motrix.runs.checkpoints import CheckpointStore
 
 METADATA = "metadata.json"
+CONFIG = "config.toml"
 STATUSES = ("running", "completed", "interrupted", "failed")
 
 
@@ -99,6 +101,14 @@ class RunDir:
 
     def write_metadata(self, metadata: dict[str, Any]) -> None:
         atomic_write_json(self.metadata_path, metadata)
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / CONFIG
+
+    def write_config(self, text: str) -> None:
+        """Write ``config.toml`` (whole or not at all: a rerun must never read half a file)."""
+        atomic_write_bytes(self.config_path, text.encode())
 
     def update_metadata(self, **changes: Any) -> dict[str, Any]:
         metadata = self.read_metadata() if self.metadata_path.exists() else {}

@@ -15,14 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from motrix.config import PPOCfg
+from motrix.config.file import ConfigFile
+from motrix.config.file import render as render_config
 from motrix.config.overrides import from_dict, parse_overrides
 from motrix.env.cfg import EnvCfg
 from motrix.env.make import make_env_cfg
 from motrix.errors import MotrixError, UsageError
 from motrix.plugin.lazy import resolve as resolve_ref
-from motrix.plugin.specs import BackendSpec
-from motrix.registry import backend_has_gpu, choose_backend, get_backend, get_env, get_registry, get_rl_config
-from motrix.runs.rundir import RunDir, initial_metadata, runs_root
+from motrix.plugin.specs import BackendSpec, EnvSpec, RLConfigSpec
+from motrix.registry import (
+    BackendChoice, backend_has_gpu, explain_backend_choice, get_backend, get_env, get_registry, get_rl_config,
+)
+from motrix.runs.rundir import CONFIG, RunDir, initial_metadata, runs_root
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
 from motrix.training.signals import graceful_stop
 from motrix.training.versions import collect_versions
@@ -43,6 +47,21 @@ class TrainRequest:
     runs_dir: str | None = None
     resume: str | None = None
     quiet: bool = False
+    config: str | None = None
+    """A TOML file with ``[rl]`` and ``[env]`` tables: over the defaults, under the other options."""
+
+
+@dataclass
+class ResolvedTrain:
+    """Everything ``motrix train`` decides before it creates a run (``motrix config`` prints it)."""
+
+    env_spec: EnvSpec
+    backend: BackendChoice
+    rl_spec: RLConfigSpec
+    on_gpu: bool | None
+    """Whether the defaults were GPU-sized; None when the device was not probed (no GPU sizes to apply)."""
+    rl_cfg: PPOCfg
+    env_cfg: EnvCfg
 
 
 @dataclass
@@ -61,13 +80,15 @@ def _load_trainer(backend: BackendSpec) -> Any:
 
 
 def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PPOCfg | None = None,
-                 on_gpu: bool = False) -> PPOCfg:
-    """The env's RL config for ``backend`` (or ``base``), GPU-sized if ``on_gpu``, with the request's overrides."""
+                 on_gpu: bool = False, file: ConfigFile | None = None) -> PPOCfg:
+    """The env's RL config for ``backend`` (or ``base``), GPU-sized if ``on_gpu``, then the config
+    ``file``'s ``[rl]`` values, then the request's overrides."""
     if base is None:
         base = get_rl_config(env, backend.name, framework=backend.framework).load_cfg_class()()
         if on_gpu:
             base = base.for_gpu()
-    updates = parse_overrides(type(base), request.sets, "--set")
+    updates = file.rl_values(type(base)) if file is not None else {}
+    updates.update(parse_overrides(type(base), request.sets, "--set"))
     if request.num_envs is not None:
         updates["num_envs"] = request.num_envs
     if request.rand_seed:
@@ -77,6 +98,35 @@ def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PP
     if request.steps is not None:
         updates["max_env_steps"] = request.steps
     return base.replace(**updates)
+
+
+def resolve_train(request: TrainRequest, probe_device: bool = True) -> ResolvedTrain:
+    """Env, backend, RL config and env config of a new run, as ``motrix train`` will use them.
+
+    ``probe_device=False`` (``motrix config``) skips an explicit backend's device probe, which
+    imports its framework, when the RL config has no GPU-sized defaults to decide on.
+    """
+    file = ConfigFile.read(request.config) if request.config else None  # a bad file fails first
+    env_spec = get_env(request.env)
+    choice = explain_backend_choice(request.backend)
+    rl_spec = get_rl_config(env_spec.name, choice.spec.name, framework=choice.spec.framework)
+    rl_cls = rl_spec.load_cfg_class()
+    on_gpu = choice.has_gpu
+    if on_gpu is None and (probe_device or rl_cls.gpu_defaults):
+        on_gpu = backend_has_gpu(choice.spec)
+    base = rl_cls().for_gpu() if on_gpu else rl_cls()
+    rl_cfg = build_rl_cfg(env_spec.name, choice.spec, request, base=base, file=file)
+    cfg_cls = env_spec.load_cfg_class()
+    env_updates = file.env_values(cfg_cls) if file is not None else {}
+    env_updates.update(parse_overrides(cfg_cls, request.env_sets, "--env-set"))
+    return ResolvedTrain(env_spec, choice, rl_spec, on_gpu, rl_cfg, make_env_cfg(env_spec, env_updates))
+
+
+def _write_config(run: RunDir, request: TrainRequest, backend: str, rl_cfg: PPOCfg, env_cfg: EnvCfg) -> None:
+    run.write_config(render_config(rl_cfg, env_cfg, [
+        f"The configs run {run.path.name} of env {request.env} trained with (backend {backend}).",
+        f"Rerun it: motrix train {request.env} --backend {backend} --config {run.path / CONFIG}",
+    ]))
 
 
 def _configs_from_metadata(metadata: dict[str, Any]) -> tuple[PPOCfg, EnvCfg]:
@@ -112,6 +162,8 @@ def train(request: TrainRequest) -> TrainOutcome:
         stored_rl, env_cfg = _configs_from_metadata(metadata)
         if request.env_sets:
             raise UsageError("--env-set cannot change the env of a run being resumed")
+        if request.config:
+            raise UsageError("--config cannot be used with --resume: a run resumes with its own configs")
         rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
         if rl_cfg.num_envs != stored_rl.num_envs:
             raise UsageError("--num-envs cannot change when resuming: the rollout memory is sized by it")
@@ -120,11 +172,10 @@ def train(request: TrainRequest) -> TrainOutcome:
             raise UsageError(f"run {run.path} has no checkpoint to resume from")
         run.update_metadata(status="running", rl_cfg=dataclasses.asdict(rl_cfg),
                             resumed_from=str(resume_from))
+        _write_config(run, request, backend.name, rl_cfg, env_cfg)
     else:
-        backend = choose_backend(request.backend)
-        on_gpu = backend_has_gpu(backend)
-        rl_cfg = build_rl_cfg(request.env, backend, request, on_gpu=on_gpu)
-        env_cfg = make_env_cfg(env_spec, parse_overrides(env_spec.load_cfg_class(), request.env_sets, "--env-set"))
+        resolved = resolve_train(request)
+        backend, on_gpu, rl_cfg, env_cfg = resolved.backend.spec, resolved.on_gpu, resolved.rl_cfg, resolved.env_cfg
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
         run = RunDir.create(root, request.env, backend.name)
         run.write_metadata({
@@ -132,6 +183,7 @@ def train(request: TrainRequest) -> TrainOutcome:
                                rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager)),
             "defaults_sized_for": "gpu" if on_gpu else "cpu",
         })
+        _write_config(run, request, backend.name, rl_cfg, env_cfg)
         if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
             _say(f"motrix: GPU-sized defaults: {', '.join(f'{k}={v}' for k, v in rl_cfg.gpu_defaults.items())}")
 
