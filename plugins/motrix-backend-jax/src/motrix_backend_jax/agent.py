@@ -2,12 +2,15 @@
 
 What motrix adds (as in the torch backend's ``agent.py``):
 
-- The loop's bookkeeping (episode statistics, the per-iteration hook, TensorBoard at the
-  global env-step) comes from the core's ``LoopAgent``.
 - ``record_transition``: per-env episode returns and per-term reward / metric totals from
   the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
   agent does; and the observation an episode really ended on in place of the post-reset
   one, so that time-limit bootstrapping values the right state.
+- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
+  TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
+  progress lines and checkpoints.
+- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
+  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
 
 Why the hot paths are rewritten: skrl 2.x's JAX PPO runs each step and each update as
 many small jitted calls glued by Python (per minibatch: a policy-gradient call, an optimizer
@@ -39,6 +42,7 @@ fall back to skrl's own methods.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -48,7 +52,8 @@ import numpy as np
 from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
-from motrix.training.skrl_agent import AgentContext, LoopAgent
+from motrix.training.episode_stats import EpisodeStats
+from motrix.training.phases import PhaseClock
 from motrix.training.skrl_curves import SkrlCurves
 
 from motrix_backend_jax import ppo_math as pm
@@ -61,12 +66,21 @@ def _kl_rule(kwargs: dict) -> pm.KLRule:
     return pm.KLRule(**{name: float(merged[name]) for name in pm.KLRule._fields})
 
 
-class MotrixPPO(LoopAgent, PPO):
-    """skrl's PPO with the loop's bookkeeping and fused XLA programs."""
+class MotrixPPO(PPO):
+    """PPO plus episode statistics, an iteration hook, a global step and fused XLA programs."""
 
-    def __init__(self, *, context: AgentContext, fused: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, num_envs: int, start_iteration: int = 0, fused: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._init_loop(context)
+        self.num_envs = num_envs
+        self.start_iteration = start_iteration
+        """Vectorized iterations done before this invocation (resume)."""
+        self.iterations_this_run = 0
+        """Vectorized iterations completed in this invocation."""
+        self.episode_stats = EpisodeStats(num_envs)
+        self.on_iteration: Callable[[int], None] | None = None
+        """Called after every iteration with the total iterations done (resume included)."""
+        self.clock = PhaseClock()
+        """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
         self.shared = self.policy is self.value
         self.skrl_curves = SkrlCurves(self)
         schedulers_ok = all(
@@ -413,3 +427,35 @@ class MotrixPPO(LoopAgent, PPO):
             self.track_data("Learning / Policy learning rate", self.policy_learning_rate)
         if self.value_scheduler:
             self.track_data("Learning / Value learning rate", self.value_learning_rate)
+
+    # -- the loop's hooks -----------------------------------------------------------------
+    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
+        super().post_interaction(timestep=timestep, timesteps=timesteps)
+        self.iterations_this_run = timestep + 1
+        if self.on_iteration is not None:
+            self.on_iteration(self.start_iteration + timestep + 1)
+
+    def global_env_steps(self, timestep: int) -> int:
+        """Env-steps done after ``timestep`` iterations of this invocation."""
+        return (self.start_iteration + timestep) * self.num_envs
+
+    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
+        step = self.global_env_steps(timestep)
+        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
+        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
+            if v and k.endswith("(min)"):
+                scalars[k] = float(np.min(v))
+            elif v and k.endswith("(max)"):
+                scalars[k] = float(np.max(v))
+        if "Learning / Policy learning rate" in scalars:  # the name skrl's torch PPO gives it
+            scalars["Learning / Learning rate"] = scalars["Learning / Policy learning rate"]
+        scalars.update(self.episode_stats.drain())
+        for tag, value in scalars.items():
+            self.writer.add_scalar(tag=tag, value=value, timestep=step)
+        self._track_rewards.clear()
+        self._track_timesteps.clear()
+        self.tracking_data.clear()
+
+    def lr(self) -> float:
+        """The policy's current learning rate."""
+        return float(self.policy_learning_rate)
