@@ -19,6 +19,8 @@ SUITE = {
                    "Planar biped runs forward at 8 m/s (1000 steps at 40 Hz)"),
     "cheetah-run": ("cheetah", "CheetahCfg", "CheetahEnv",
                     "Planar cheetah runs forward, up to 10 m/s (1000 steps at 100 Hz)"),
+    "bounce-ball": ("bounce_ball", "BounceBallCfg", "BounceBallEnv",
+                    "Six-axis arm keeps a table-tennis ball bouncing on its paddle (1000 steps at 50 Hz)"),
 }
 # RL configs: env name -> (family, universal config, {backend: config} where tuning differs).
 RL_CONFIGS: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -29,6 +31,7 @@ RL_CONFIGS: dict[str, tuple[str, str, dict[str, str]]] = {
     "walker-walk": ("walker", "WalkerWalkPPO", {}),
     "walker-run": ("walker", "WalkerRunPPO", {}),
     "cheetah-run": ("cheetah", "CheetahRunPPO", {}),
+    "bounce-ball": ("bounce_ball", "BounceBallPPO", {}),
 }
 # MotrixLab's names for the same tasks, so commands written for it work here too.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -39,6 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "walker-walk": ("dm-walker",),
     "walker-run": ("dm-runner",),
     "cheetah-run": ("dm-cheetah",),
+    "bounce-ball": ("bounce_ball",),
 }
 
 
