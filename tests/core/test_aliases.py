@@ -188,4 +188,8 @@ def test_train_play_and_resume_by_alias_use_the_canonical_name(motrix_cli, tmp_p
     assert resumed.returncode == 0, resumed.stderr
     assert Path(resumed.stdout.strip().splitlines()[-1]) == path
     assert json.loads((path / "metadata.json").read_text())["env_steps"] >= 128
+    # The run's config.toml follows the resumed budget, and names the env by its own name.
+    config = (path / "config.toml").read_text()
+    assert "max_env_steps = 128\n" in config
+    assert "motrix train reacher --backend torch --config" in config
     assert sorted(p.name for p in (runs).iterdir()) == ["reacher"]

@@ -145,6 +145,8 @@ def train(request: TrainRequest) -> TrainOutcome:
     resume_from: Path | None = None
 
     if request.resume:
+        if request.config:
+            raise UsageError("--config cannot be used with --resume: a run resumes with its own configs")
         run = RunDir.resolve(request.resume, root, request.env)
         metadata = run.read_metadata()
         if metadata.get("env") != request.env:
@@ -162,8 +164,6 @@ def train(request: TrainRequest) -> TrainOutcome:
         stored_rl, env_cfg = _configs_from_metadata(metadata)
         if request.env_sets:
             raise UsageError("--env-set cannot change the env of a run being resumed")
-        if request.config:
-            raise UsageError("--config cannot be used with --resume: a run resumes with its own configs")
         rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
         if rl_cfg.num_envs != stored_rl.num_envs:
             raise UsageError("--num-envs cannot change when resuming: the rollout memory is sized by it")
