@@ -1,0 +1,1 @@
+"""motrix envs for manipulation: a Franka Panda lifting a cube and opening a drawer."""

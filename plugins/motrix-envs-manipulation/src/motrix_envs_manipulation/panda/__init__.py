@@ -1,0 +1,1 @@
+"""The Franka Emika Panda: our own MJCF model (``panda.xml``), its constants and kinematics."""
