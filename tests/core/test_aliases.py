@@ -121,6 +121,13 @@ def test_within_one_plugin_an_env_name_beats_an_alias_of_the_same_name():
     assert get_env("o", registry=registry).name == "other"
 
 
+def test_motrix_make_accepts_an_alias():
+    import motrix
+
+    env = motrix.make("dm-reacher", num_envs=2, seed=0)
+    assert type(env).__name__ == "ReacherEnv" and env.num_envs == 2
+
+
 def test_an_unknown_name_suggests_aliases_too():
     with pytest.raises(UsageError, match=r"unknown env 'dm-walkr'; did you mean dm-walker"):
         get_env("dm-walkr")
