@@ -43,6 +43,10 @@ class Odd(EnvCfg):
     """Bool."""
     weird: float = float("inf")
     """Non-finite float."""
+    grid: tuple[tuple[int, int], ...] = ((1, 2), (3, 4))
+    """Nested tuples."""
+    gains: dict[str, float] = dataclasses.field(default_factory=lambda: {"hip": 1.5, "knee joint": 2})
+    """A table (keys that need quoting too)."""
 
 
 def write_and_read(tmp_path: Path, rl, env) -> tuple[object, object]:
@@ -86,6 +90,7 @@ def test_edge_values_round_trip(tmp_path, weird):
     assert (rl2, env2) == (rl, env)
     assert math.copysign(1, env2.weird) == math.copysign(1, weird)
     assert rl2.target_return is None and type(env2.pair) is tuple and type(env2.sizes) is tuple
+    assert type(env2.grid[0]) is tuple and env2.gains == {"hip": 1.5, "knee joint": 2.0}
 
 
 def test_nan_round_trips_as_nan(tmp_path):
@@ -99,16 +104,22 @@ def test_written_text_is_plain_toml_any_reader_accepts():
     assert tomllib.loads(text) == {"t": {"a": "none", "b": [1, 2], "c": "x", "d": float("-inf"), "e": True}}
 
 
-@pytest.mark.parametrize("value", [{"a": 1}, [[1, 2]], [None], object()])
-def test_values_a_flat_config_cannot_hold_are_refused(value):
-    with pytest.raises(TypeError, match="cannot write"):
+@pytest.mark.parametrize("value", [{"a": None}, {1: 2}, [None], [1, None], object(), Path("x")])
+def test_values_toml_cannot_hold_are_refused_or_left_out_as_a_comment(value):
+    with pytest.raises(TypeError, match=r"^\[rl\] k: cannot write"):
         mtoml.dumps({"rl": {"k": value}})
+    skipped: list[str] = []
+    text = mtoml.dumps({"rl": {"a": 1, "k": value, "b": 2}}, skipped=skipped)
+    assert skipped == ["rl.k"]
+    assert tomllib.loads(text) == {"rl": {"a": 1, "b": 2}}
+    assert text.splitlines()[2].startswith("# k: not written, cannot write")
 
 
 @pytest.mark.parametrize(
     ("value", "tp", "expected"),
     [(3, float, 3.0), (1e6, int, 1_000_000), ([1, 2], tuple[int, ...], (1, 2)), ("none", float | None, None),
-     ("NULL", float | None, None), (2, float | None, 2.0), ([1, 2.5], tuple[float, float], (1.0, 2.5))],
+     ("NULL", float | None, None), (2, float | None, 2.0), ([1, 2.5], tuple[float, float], (1.0, 2.5)),
+     ({"a": 1}, dict[str, float], {"a": 1.0})],
 )
 def test_coerce_accepts_what_fits(value, tp, expected):
     result = coerce(value, tp)
@@ -118,7 +129,8 @@ def test_coerce_accepts_what_fits(value, tp, expected):
 @pytest.mark.parametrize(
     ("value", "tp"),
     [(True, int), (1.5, int), ("3", int), (True, float), (1, bool), ("true", bool), (3, str),
-     ([1, 2, 3], tuple[float, float]), (1, tuple[int, ...]), (["a"], tuple[int, ...]), ("nope", float | None)],
+     ([1, 2, 3], tuple[float, float]), (1, tuple[int, ...]), (["a"], tuple[int, ...]), ("nope", float | None),
+     ([1], dict[str, int]), ({"a": "b"}, dict[str, int])],
 )
 def test_coerce_refuses_what_does_not(value, tp):
     with pytest.raises(ValueError):

@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import shlex
+import sys
 from typing import Any
 
 from motrix.config.file import render
@@ -98,5 +99,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
     else:
-        print(render(resolved.rl_cfg, resolved.env_cfg, header(info)), end="")
+        skipped: list[str] = []
+        print(render(resolved.rl_cfg, resolved.env_cfg, header(info), skipped), end="")
+        if skipped:
+            print(f"motrix: warning: left out {', '.join(skipped)} (not representable in TOML)", file=sys.stderr)
     return 0

@@ -92,6 +92,9 @@ def _expected(tp: Any) -> str:
         if origin is tuple and args and Ellipsis not in args:
             return f"a list of {len(args)} {_expected(args[0])}s"
         return f"a list of {_expected(args[0]) if args else 'value'}s"
+    if origin is dict:
+        args = typing.get_args(tp)
+        return f"a table of {_expected(args[1])}s" if args else "a table"
     return {bool: "bool (true or false)", int: "int", float: "float", str: "string"}.get(tp, str(tp))
 
 
@@ -125,6 +128,11 @@ def coerce(value: Any, tp: Any) -> Any:
         inner = args[0] if args else Any
         items = [coerce(v, inner) for v in value]
         return tuple(items) if origin is tuple else items
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ValueError(value)
+        key_tp, value_tp = typing.get_args(tp) or (str, Any)
+        return {coerce(k, key_tp): coerce(v, value_tp) for k, v in value.items()}
     if tp is Any:
         return value
     if tp is bool:
@@ -148,9 +156,12 @@ def coerce(value: Any, tp: Any) -> Any:
     raise ValueError(f"unsupported field type {tp!r}")
 
 
-def render(rl_cfg: Any, env_cfg: Any, header: list[str] = ()) -> str:
-    """A config file holding every field of ``rl_cfg`` and ``env_cfg`` (it reads back equal)."""
-    return toml.dumps({"rl": _fields(rl_cfg), "env": _fields(env_cfg)}, header)
+def render(rl_cfg: Any, env_cfg: Any, header: list[str] = (), skipped: list[str] | None = None) -> str:
+    """A config file holding every field of ``rl_cfg`` and ``env_cfg`` (it reads back equal).
+
+    A field TOML cannot hold is a comment instead, named in ``skipped`` (see ``toml.dumps``).
+    """
+    return toml.dumps({"rl": _fields(rl_cfg), "env": _fields(env_cfg)}, header, skipped)
 
 
 def _fields(cfg: Any) -> dict[str, Any]:

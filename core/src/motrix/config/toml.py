@@ -60,14 +60,23 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, (list, tuple)):
-        if any(v is None or isinstance(v, (list, tuple, Mapping)) for v in value):
-            raise TypeError(f"cannot write {value!r} to TOML: lists hold plain values only")
+        if any(v is None for v in value):
+            raise TypeError(f"cannot write {value!r} to TOML: a list cannot hold None")
         return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        if any(not isinstance(k, str) or v is None for k, v in value.items()):
+            raise TypeError(f"cannot write {value!r} to TOML: a table needs string keys and no None")
+        return "{" + ", ".join(f"{_key(k)} = {format_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write a {type(value).__name__} ({value!r}) to TOML")
 
 
-def dumps(tables: Mapping[str, Mapping[str, Any]], header: Iterable[str] = ()) -> str:
-    """TOML text: ``header`` lines as comments, then one ``[table]`` per entry, keys in order."""
+def dumps(tables: Mapping[str, Mapping[str, Any]], header: Iterable[str] = (),
+          skipped: list[str] | None = None) -> str:
+    """TOML text: ``header`` lines as comments, then one ``[table]`` per entry, keys in order.
+
+    A value TOML cannot hold raises ``TypeError``; with a ``skipped`` list it becomes a comment
+    line instead and ``"table.key"`` is appended to ``skipped``.
+    """
     lines = [f"# {line}".rstrip() for line in header]
     for name, values in tables.items():
         if lines:
@@ -77,7 +86,10 @@ def dumps(tables: Mapping[str, Mapping[str, Any]], header: Iterable[str] = ()) -
             try:
                 lines.append(f"{_key(key)} = {format_value(value)}")
             except TypeError as exc:
-                raise TypeError(f"[{name}] {key}: {exc}") from None
+                if skipped is None:
+                    raise TypeError(f"[{name}] {key}: {exc}") from None
+                skipped.append(f"{name}.{key}")
+                lines.append(f"# {key}: not written, {exc}; a file read back leaves the default".replace("\n", " "))
     return "\n".join(lines) + "\n"
 
 

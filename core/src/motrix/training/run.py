@@ -123,10 +123,13 @@ def resolve_train(request: TrainRequest, probe_device: bool = True) -> ResolvedT
 
 
 def _write_config(run: RunDir, request: TrainRequest, backend: str, rl_cfg: PPOCfg, env_cfg: EnvCfg) -> None:
+    skipped: list[str] = []
     run.write_config(render_config(rl_cfg, env_cfg, [
         f"The configs run {run.path.name} of env {request.env} trained with (backend {backend}).",
         f"Rerun it: motrix train {request.env} --backend {backend} --config {run.path / CONFIG}",
-    ]))
+    ], skipped))
+    if skipped:  # a plugin's field of a type TOML cannot hold: the run goes on, the file says so
+        _say(f"motrix: warning: {CONFIG} leaves out {', '.join(skipped)} (not representable in TOML)")
 
 
 def _configs_from_metadata(metadata: dict[str, Any]) -> tuple[PPOCfg, EnvCfg]:
