@@ -83,7 +83,8 @@ def header(info: dict[str, Any]) -> list[str]:
         f"RL config: {info['rl_cfg_class']} from {info['rl_config_plugin']}, {_scope_line(info)}",
         f"GPU-sized defaults: {_sizing_line(info)}",
         f"env config: {info['env_cfg_class']}",
-        f"Train with this file: motrix train {info['env']} --config FILE.toml (options given there win over it)",
+        f"Train with this file: motrix train {info['env']} --config FILE.toml "
+        "(options given there win over it)",
     ]
 
 
@@ -102,5 +103,6 @@ def cmd_config(args: argparse.Namespace) -> int:
         skipped: list[str] = []
         print(render(resolved.rl_cfg, resolved.env_cfg, header(info), skipped), end="")
         if skipped:
-            print(f"motrix: warning: left out {', '.join(skipped)} (not representable in TOML)", file=sys.stderr)
+            print(f"motrix: warning: left out {', '.join(skipped)} (not representable in TOML)",
+                  file=sys.stderr)
     return 0

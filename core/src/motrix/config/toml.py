@@ -89,7 +89,8 @@ def dumps(tables: Mapping[str, Mapping[str, Any]], header: Iterable[str] = (),
                 if skipped is None:
                     raise TypeError(f"[{name}] {key}: {exc}") from None
                 skipped.append(f"{name}.{key}")
-                lines.append(f"# {key}: not written, {exc}; a file read back leaves the default".replace("\n", " "))
+                why = str(exc).replace("\n", " ")
+                lines.append(f"# {key}: not written, {why}; a file read back leaves the default")
     return "\n".join(lines) + "\n"
 
 

@@ -178,7 +178,8 @@ def train(request: TrainRequest) -> TrainOutcome:
         _write_config(run, request, backend.name, rl_cfg, env_cfg)
     else:
         resolved = resolve_train(request)
-        backend, on_gpu, rl_cfg, env_cfg = resolved.backend.spec, resolved.on_gpu, resolved.rl_cfg, resolved.env_cfg
+        backend, on_gpu = resolved.backend.spec, resolved.on_gpu
+        rl_cfg, env_cfg = resolved.rl_cfg, resolved.env_cfg
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
         run = RunDir.create(root, request.env, backend.name)
         run.write_metadata({
