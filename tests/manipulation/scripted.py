@@ -27,21 +27,22 @@ class WaypointPolicy:
     arm sag a little below its targets, so the fingertip error is integrated as well.
     """
 
-    def __init__(self, env, plan, speed: float = 0.01) -> None:
-        self.env, self.plan, self.speed = env, plan, speed
+    def __init__(self, env, plan, speed: float = 0.01, axis=(0.0, 0.0, -1.0), finger_axis=None) -> None:
+        self.env, self.plan, self.speed, self.axis, self.finger_axis = env, plan, speed, axis, finger_axis
         self.offset = np.zeros((env.num_envs, 3))
 
     def __call__(self, step: int, tcp: np.ndarray) -> np.ndarray:
         points, gripper = self.plan(self.env, step)
         error = points - tcp
         near = np.linalg.norm(error, axis=1, keepdims=True) < 0.05  # no wind-up while travelling
-        self.offset = np.clip(self.offset + 0.2 * error * near, -0.04, 0.04)
+        self.offset = np.clip(self.offset + 0.05 * error * near, -0.04, 0.04)
         q = self.env.state.info["joint_target"].astype(float)
         here = K.tcp_position(q)
         move = points + self.offset - here
         norm = np.linalg.norm(move, axis=1, keepdims=True)
         goal = here + move * np.minimum(1.0, self.speed / np.maximum(norm, 1e-9))
-        q_goal = K.solve_ik(goal, q, P.ARM_LOWER, P.ARM_UPPER, iterations=3)
+        q_goal = K.solve_ik(goal, q, P.ARM_LOWER, P.ARM_UPPER, iterations=3, axis=self.axis,
+                             finger_axis=self.finger_axis)
         return joint_actions(self.env, q_goal, gripper)
 
 
@@ -57,3 +58,16 @@ def lift_plan(env, step: int) -> tuple[np.ndarray, np.ndarray]:
     if step < 85:
         return cube + [0.0, 0.0, 0.005], -np.ones(n)
     return target, -np.ones(n)
+
+
+def cabinet_plan(env, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """In front of the handle, onto the bar, close, then pull back 0.3 m."""
+    handle = np.array([0.64, 0.0, 0.73])  # the shut drawer's handle (scene.py)
+    n = env.num_envs
+    if step < 40:
+        return handle - [0.08, 0.0, 0.0], np.ones(n)
+    if step < 60:
+        return handle, np.ones(n)
+    if step < 75:
+        return handle, -np.ones(n)
+    return handle - [min(0.3, 0.01 * (step - 75)), 0.0, 0.0], -np.ones(n)

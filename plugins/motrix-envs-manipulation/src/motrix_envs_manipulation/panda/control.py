@@ -34,3 +34,11 @@ def reset_pose(rng: np.random.Generator, n: int, home: np.ndarray, noise: float)
     """(n, 7) arm angles: ``home`` + uniform noise of size ``noise``, inside the limits."""
     q = home + rng.uniform(-noise, noise, size=(n, 7))
     return np.clip(q, P.ARM_LOWER, P.ARM_UPPER).astype(np.float32)
+
+
+def hand_axes(quat_xyzw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """World directions (n, 3) of the hand's approach axis (z) and finger axis (y)."""
+    x, y, z, w = (quat_xyzw[:, i] for i in range(4))
+    approach = np.stack([2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)], axis=1)
+    fingers = np.stack([2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x)], axis=1)
+    return approach.astype(np.float32), fingers.astype(np.float32)

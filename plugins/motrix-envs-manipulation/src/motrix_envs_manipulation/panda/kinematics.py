@@ -21,6 +21,8 @@ DH = np.array([
 FLANGE_D = 0.107
 TCP_OFFSET = 0.1034
 """Fingertip centre beyond the flange, along the flange z axis (m)."""
+HAND_Y = np.array([np.sqrt(0.5), np.sqrt(0.5), 0.0])
+"""The fingers' axis in the flange frame (the hand is turned -pi/4 about z)."""
 
 
 def _mdh(a: float, d: float, alpha: float, theta: float) -> np.ndarray:
@@ -64,23 +66,31 @@ def tcp_position(q: np.ndarray) -> np.ndarray:
 
 
 def solve_ik(target: np.ndarray, q0: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-             iterations: int = 60) -> np.ndarray:
-    """Joint angles (n, 7) putting the TCP at ``target`` (n, 3) with the hand pointing down.
+             iterations: int = 60, axis: tuple[float, float, float] = (0.0, 0.0, -1.0),
+             finger_axis: tuple[float, float, float] | None = None) -> np.ndarray:
+    """Joint angles (n, 7) putting the TCP at ``target`` (n, 3), the hand pointing along ``axis``
+    (and, if given, the fingers closing along ``finger_axis``, up to sign).
 
     Damped least squares from ``q0`` with a finite-difference Jacobian, batched over n. For
     scripted demonstrations and tests (the tasks' policies never see it).
     """
     q = np.array(q0, float)
-    down = np.array([0.0, 0.0, -1.0])
+    down = np.asarray(axis, float)
+    fingers = None if finger_axis is None else np.asarray(finger_axis, float)
 
     def error(qs: np.ndarray) -> np.ndarray:
         pose = flange_pose(qs)
         tcp = pose[:, :3, 3] + TCP_OFFSET * pose[:, :3, 2]
-        return np.concatenate([target - tcp, np.cross(pose[:, :3, 2], down)], axis=1)
+        parts = [target - tcp, np.cross(pose[:, :3, 2], down)]
+        if fingers is not None:
+            y = pose[:, :3, :3] @ HAND_Y
+            sign = np.sign(np.sum(y * fingers, axis=1, keepdims=True) + 1e-12)
+            parts.append(np.cross(y * sign, fingers))
+        return np.concatenate(parts, axis=1)
 
     for _ in range(iterations):
         err = error(q)
-        jac = np.empty((q.shape[0], 6, 7))
+        jac = np.empty((q.shape[0], err.shape[1], 7))
         for i in range(7):
             dq = q.copy()
             dq[:, i] += 1e-6
