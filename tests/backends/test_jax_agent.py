@@ -26,8 +26,10 @@ from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg  # noqa: E
 
 import motrix  # noqa: E402
 from motrix.config import PPOCfg  # noqa: E402
+from motrix.training.skrl_agent import AgentContext  # noqa: E402
 from motrix_backend_jax.agent import MotrixPPO  # noqa: E402
-from motrix_backend_jax.models import build_models, model_spec  # noqa: E402
+from motrix.training.checkpoint_header import model_spec  # noqa: E402
+from motrix_backend_jax.models import build_models  # noqa: E402
 from motrix_backend_jax.wrapper import NpEnvWrapper  # noqa: E402
 
 
@@ -76,7 +78,7 @@ def _agent(tmp_path, *, fused: bool, shared: bool = False, scheduler: bool = Tru
                                  checkpoint_interval=0),
     )
     memory = RandomMemory(memory_size=ROLLOUTS, num_envs=NUM_ENVS, device=device)
-    agent = (MotrixPPO if fused else StockPPO)(num_envs=NUM_ENVS, fused=fused, models=models, memory=memory,
+    agent = (MotrixPPO if fused else StockPPO)(context=AgentContext(num_envs=NUM_ENVS), fused=fused, models=models, memory=memory,
                       observation_space=env.observation_space, action_space=env.action_space, device=device,
                       cfg=agent_cfg)
     trainer = SequentialTrainer(env=NpEnvWrapper(env, device), agents=agent,

@@ -12,16 +12,18 @@ import numpy as np
 import pytest
 
 jax = pytest.importorskip("jax")
-pytest.importorskip("motrix_backend_jax.trainer")
+pytest.importorskip("motrix_backend_jax.parts")
 
 import jax.numpy as jnp  # noqa: E402
 
 from motrix.config import PPOCfg  # noqa: E402
 from motrix.errors import CheckpointError  # noqa: E402
 from motrix_backend_jax import checkpoint  # noqa: E402
-from motrix_backend_jax.models import model_spec  # noqa: E402
+from motrix.training.checkpoint_header import model_spec  # noqa: E402
 from motrix_backend_jax.policy import MeanActions, TrainedPolicy, probe  # noqa: E402
-from motrix_backend_jax.trainer import _agent_state, _restore, build_agent  # noqa: E402
+from motrix_backend_jax.parts import agent_state as _agent_state  # noqa: E402
+from motrix_backend_jax.parts import build_agent  # noqa: E402
+from motrix_backend_jax.parts import restore_agent as _restore  # noqa: E402
 
 DEVICE = jax.devices("cpu")[0]
 

@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-pytest.importorskip("motrix_backend_torch.trainer")
+pytest.importorskip("motrix_backend_torch.parts")
 
 from motrix.config import PPOCfg  # noqa: E402
 from motrix.errors import CheckpointError  # noqa: E402
 from motrix_backend_torch import checkpoint  # noqa: E402
 from motrix_backend_torch.policy import TrainedPolicy  # noqa: E402
-from motrix_backend_torch.trainer import _agent_state, _restore, build_agent  # noqa: E402
+from motrix_backend_torch.parts import agent_state as _agent_state  # noqa: E402
+from motrix_backend_torch.parts import build_agent  # noqa: E402
+from motrix_backend_torch.parts import restore_agent as _restore  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_checkpoint_is_plain_tensors_loadable_with_weights_only(tmp_path):
 def test_a_checkpoint_of_another_env_is_refused(env, tmp_path):
     cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2)
     agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
-    from motrix_backend_torch.models import model_spec
+    from motrix.training.checkpoint_header import model_spec
 
     path = tmp_path / "go1.pt"
     checkpoint.save(path, {"env": "go1", "obs_dim": 48, "action_dim": 12, "env_steps": 1,
@@ -151,8 +153,10 @@ def test_updates_run_on_the_update_threads_and_acting_keeps_its_count(env, monke
     cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2, learning_epochs=1)
     agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
     seen = []
-    original = type(agent).__mro__[1].update  # skrl's PPO.update, which the agent wraps
-    monkeypatch.setattr(type(agent).__mro__[1], "update",
+    from skrl.agents.torch.ppo import PPO
+
+    original = PPO.update  # skrl's PPO.update, which the agent wraps
+    monkeypatch.setattr(PPO, "update",
                         lambda self, **kw: (seen.append(torch.get_num_threads()), original(self, **kw)))
     torch.set_num_threads(1)
     agent.update_threads = 2
@@ -199,8 +203,8 @@ def test_openmp_workers_spin_briefly_unless_the_user_said_otherwise(preset, expe
 
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     env.update(preset)
-    # the core's device probe imports the package before torch: the setting is in time
-    code = ("import os, sys; import motrix_backend_torch.device; "
+    # set when a run starts (and by the device probe), before torch loads: the setting is in time
+    code = ("import os, sys; from motrix_backend_torch.device import prepare_process; prepare_process(); "
             "assert 'torch' not in sys.modules; print(os.environ.get('GOMP_SPINCOUNT', 'unset'))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == expected

@@ -2,15 +2,12 @@
 
 What motrix adds (as in the torch backend's ``agent.py``):
 
+- The loop's bookkeeping (episode statistics, the per-iteration hook, TensorBoard at the
+  global env-step) comes from the core's ``LoopAgent``.
 - ``record_transition``: per-env episode returns and per-term reward / metric totals from
   the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
   agent does; and the observation an episode really ended on in place of the post-reset
   one, so that time-limit bootstrapping values the right state.
-- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
-  TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
-  progress lines and checkpoints.
-- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
-  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
 
 Why the hot paths are rewritten: skrl 2.x's JAX PPO runs each step and each update as
 many small jitted calls glued by Python (per minibatch: a policy-gradient call, an optimizer
@@ -42,7 +39,6 @@ fall back to skrl's own methods.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -52,8 +48,7 @@ import numpy as np
 from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
-from motrix.training.episode_stats import EpisodeStats
-from motrix.training.phases import PhaseClock
+from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
 from motrix_backend_jax import ppo_math as pm
@@ -66,21 +61,12 @@ def _kl_rule(kwargs: dict) -> pm.KLRule:
     return pm.KLRule(**{name: float(merged[name]) for name in pm.KLRule._fields})
 
 
-class MotrixPPO(PPO):
-    """PPO plus episode statistics, an iteration hook, a global step and fused XLA programs."""
+class MotrixPPO(LoopAgent, PPO):
+    """skrl's PPO with the loop's bookkeeping and fused XLA programs."""
 
-    def __init__(self, *, num_envs: int, start_iteration: int = 0, fused: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, context: AgentContext, fused: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.num_envs = num_envs
-        self.start_iteration = start_iteration
-        """Vectorized iterations done before this invocation (resume)."""
-        self.iterations_this_run = 0
-        """Vectorized iterations completed in this invocation."""
-        self.episode_stats = EpisodeStats(num_envs)
-        self.on_iteration: Callable[[int], None] | None = None
-        """Called after every iteration with the total iterations done (resume included)."""
-        self.clock = PhaseClock()
-        """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
+        self._init_loop(context)
         self.shared = self.policy is self.value
         self.skrl_curves = SkrlCurves(self)
         schedulers_ok = all(
@@ -138,7 +124,8 @@ class MotrixPPO(PPO):
         gamma, lam = float(cfg.discount_factor), float(cfg.gae_lambda)
         bootstrap = bool(cfg.time_limit_bootstrap)
         shared = self.shared
-        log_std_range = (self.policy._g_min_log_std, self.policy._g_max_log_std)  # GaussianMixin's; None: no clip
+        # the policy's own GaussianMixin clip range (None where it does not clip)
+        log_std_range = (self.policy._g_min_log_std, self.policy._g_max_log_std)
 
         def norm_obs(stats, x):
             return x if stats is None else pm.scaler_apply(stats, x, obs_clip, obs_eps)
@@ -187,6 +174,7 @@ class MotrixPPO(PPO):
         value_loss_scale = float(cfg.value_loss_scale)
         entropy_scale = float(cfg.entropy_loss_scale)
         kl_threshold = float(cfg.kl_threshold)
+        losses = ("policy_loss", "value_loss", "entropy_loss")
 
         def policy_terms(params, x, actions, old_log_prob, advantages):
             mean, out = policy_apply(params, {"observations": x}, "policy")
@@ -223,14 +211,9 @@ class MotrixPPO(PPO):
                 val_stats = pm.scaler_train(val_stats, returns)
                 returns = pm.scaler_apply(val_stats, returns, val_clip, val_eps)
 
-            flat = {
-                "observations": batch["observations"].reshape(-1, batch["observations"].shape[-1]),
-                "actions": batch["actions"].reshape(-1, batch["actions"].shape[-1]),
-                "log_prob": batch["log_prob"].reshape(-1, 1),
-                "values": values.reshape(-1, 1),
-                "returns": returns.reshape(-1, 1),
-                "advantages": advantages.reshape(-1, 1),
-            }
+            rollout = {name: batch[name] for name in ("observations", "actions", "log_prob")}
+            rollout.update(values=values, returns=returns, advantages=advantages)
+            flat = {name: a.reshape(-1, a.shape[-1]) for name, a in rollout.items()}  # [T, N, D] → [T·N, D]
 
             def minibatch(carry, idx):
                 st, train_obs_scaler = carry
@@ -242,19 +225,12 @@ class MotrixPPO(PPO):
                     o_stats = pm.where_tree(train_obs_scaler & live, trained, o_stats)
                 x = norm_obs(o_stats, mb["observations"])
 
-                if shared:
-                    def loss(params):
-                        pl, el, kl, scale = policy_terms(params, x, mb["actions"], mb["log_prob"], mb["advantages"])
-                        vl = value_term(params, x, mb["values"], mb["returns"])
-                        return pl + el + vl, (pl, el, kl, scale, vl)
+                def loss(params):  # a shared model: one loss for both heads; else the value's comes below
+                    pl, el, kl, scale = policy_terms(params, x, mb["actions"], mb["log_prob"], mb["advantages"])
+                    vl = value_term(params, x, mb["values"], mb["returns"]) if shared else jnp.float32(0.0)
+                    return pl + el + vl, (pl, el, kl, scale, vl)
 
-                    grad, (pl, el, kl, scale, vl) = jax.grad(loss, has_aux=True)(st["policy"])
-                else:
-                    def ploss(params):
-                        pl, el, kl, scale = policy_terms(params, x, mb["actions"], mb["log_prob"], mb["advantages"])
-                        return pl + el, (pl, el, kl, scale)
-
-                    grad, (pl, el, kl, scale) = jax.grad(ploss, has_aux=True)(st["policy"])
+                grad, (pl, el, kl, scale, vl) = jax.grad(loss, has_aux=True)(st["policy"])
                 step_ok = live
                 if kl_threshold:
                     step_ok = live & jnp.logical_not(kl > kl_threshold)
@@ -294,28 +270,16 @@ class MotrixPPO(PPO):
                     lr_v = pm.kl_adaptive_lr(rule_v, lr_v, kl)
                 st = {**st, "lr": (lr_p, lr_v)}
                 last_std = stats["stddev"][jnp.maximum(jnp.sum(stats["kl_count"]).astype(jnp.int32) - 1, 0)]
-                summary = {
-                    "policy_loss": stats["policy_loss"].sum(),
-                    "value_loss": stats["value_loss"].sum(),
-                    "entropy_loss": stats["entropy_loss"].sum(),
-                    "stddev": last_std,
-                    "kl": kl,
-                }
-                return st, summary
+                summary = {name: stats[name].sum() for name in losses}
+                return st, {**summary, "stddev": last_std, "kl": kl}
 
             st = {**train_state, "val_stats": val_stats, "stopped": jnp.array(False)}
             firsts = jnp.arange(epochs) == 0
             st, summary = jax.lax.scan(epoch, st, (perms, firsts))
             st.pop("stopped")
             n = epochs * mini_batches
-            metrics = {
-                "policy_loss": summary["policy_loss"].sum() / n,
-                "value_loss": summary["value_loss"].sum() / n,
-                "entropy_loss": summary["entropy_loss"].sum() / n,
-                "stddev": summary["stddev"][-1],
-                "kl": summary["kl"][-1],
-            }
-            return st, metrics
+            metrics = {name: summary[name].sum() / n for name in losses}
+            return st, {**metrics, "stddev": summary["stddev"][-1], "kl": summary["kl"][-1]}
 
         self._update_program = update
 
@@ -427,35 +391,3 @@ class MotrixPPO(PPO):
             self.track_data("Learning / Policy learning rate", self.policy_learning_rate)
         if self.value_scheduler:
             self.track_data("Learning / Value learning rate", self.value_learning_rate)
-
-    # -- the loop's hooks -----------------------------------------------------------------
-    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
-        super().post_interaction(timestep=timestep, timesteps=timesteps)
-        self.iterations_this_run = timestep + 1
-        if self.on_iteration is not None:
-            self.on_iteration(self.start_iteration + timestep + 1)
-
-    def global_env_steps(self, timestep: int) -> int:
-        """Env-steps done after ``timestep`` iterations of this invocation."""
-        return (self.start_iteration + timestep) * self.num_envs
-
-    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
-        step = self.global_env_steps(timestep)
-        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
-        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
-            if v and k.endswith("(min)"):
-                scalars[k] = float(np.min(v))
-            elif v and k.endswith("(max)"):
-                scalars[k] = float(np.max(v))
-        if "Learning / Policy learning rate" in scalars:  # the name skrl's torch PPO gives it
-            scalars["Learning / Learning rate"] = scalars["Learning / Policy learning rate"]
-        scalars.update(self.episode_stats.drain())
-        for tag, value in scalars.items():
-            self.writer.add_scalar(tag=tag, value=value, timestep=step)
-        self._track_rewards.clear()
-        self._track_timesteps.clear()
-        self.tracking_data.clear()
-
-    def lr(self) -> float:
-        """The policy's current learning rate."""
-        return float(self.policy_learning_rate)

@@ -12,6 +12,8 @@ import importlib.util
 import os
 from typing import Any
 
+from motrix.training.env_vars import positive_int
+
 #: Modules that a GPU build of jax installs (jax >= 0.4.30 ships GPU support as PJRT plugins).
 _GPU_PLUGIN_MODULES = (
     "jax_cuda13_plugin", "jax_cuda12_plugin", "jax_cuda13_pjrt", "jax_cuda12_pjrt",
@@ -51,14 +53,11 @@ def configure_threads() -> int | None:
     and the physics engine runs its own thread pool on every core between the agent's calls.
     Measured on the 2-core machine, whole cartpole runs side by side: single-threaded XLA was
     as fast or faster (15-17 s against 17-22 s for 600k env-steps). ``MOTRIX_JAX_THREADS``
-    set to anything but ``1`` leaves XLA's default. No effect once jax has started its CPU
+    set to a whole number other than ``1`` leaves XLA's default; anything else is a
+    ``UsageError``. No effect once jax has started its CPU
     client, nor on a GPU.
     """
-    wanted = os.environ.get("MOTRIX_JAX_THREADS", "1")
-    try:
-        n = int(wanted)
-    except ValueError:
-        n = 1
+    n = positive_int("MOTRIX_JAX_THREADS") or 1
     if n != 1 or _backend_started():
         return None
     flags = os.environ.get("XLA_FLAGS", "")

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 from skrl.models.jax import DeterministicMixin, GaussianMixin, Model
 
-from motrix.config import PPOCfg
+from motrix.training.checkpoint_header import space_dim
 
 def elu(x: jax.Array) -> jax.Array:
     """ELU (alpha 1) as ``exp(x) - 1`` below zero rather than ``expm1(x)``.
@@ -66,8 +66,6 @@ class MLP(nn.Module):
         return x
 
 
-def _space_dim(space) -> int:
-    return int(np.prod(space.shape))
 
 
 class _HostInit:
@@ -208,17 +206,6 @@ class SharedPolicyValue(_HostInit, GaussianMixin, DeterministicMixin, Model):
         return mean, {"log_std": log_std}
 
 
-def model_spec(cfg: PPOCfg) -> dict[str, Any]:
-    """The network layout of ``cfg``, stored in checkpoints so that play rebuilds it exactly."""
-    return {
-        "shared": cfg.shares_features,
-        "policy_hidden": list(cfg.policy_hidden_layer_sizes),
-        "value_hidden": list(cfg.value_hidden_layer_sizes),
-        "activation": cfg.activation,
-        "initial_log_std": float(cfg.initial_log_std),
-    }
-
-
 def build_models(spec: dict[str, Any], observation_space, action_space, device=None,
                  key: jax.Array | None = None) -> dict[str, Model]:
     """``{"policy": ..., "value": ...}`` from a ``model_spec``, each with ``init_state_dict`` done.
@@ -230,7 +217,7 @@ def build_models(spec: dict[str, Any], observation_space, action_space, device=N
 
     key = config.jax.key if key is None else key
     policy_key, value_key = jax.random.split(key)
-    obs = jnp.zeros((1, _space_dim(observation_space)), jnp.float32)
+    obs = jnp.zeros((1, space_dim(observation_space)), jnp.float32)
     inputs = {"observations": obs}
     policy_hidden, value_hidden = tuple(spec["policy_hidden"]), tuple(spec["value_hidden"])
     if spec["shared"]:

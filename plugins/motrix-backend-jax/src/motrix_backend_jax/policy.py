@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from motrix.errors import CheckpointError
+from motrix.training.checkpoint_header import check_env, space_dim
 from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_jax import checkpoint
 from motrix_backend_jax.models import build_models
@@ -71,9 +72,7 @@ class TrainedPolicy(CheckpointPolicy):
         self.device = device if device is not None else jax.devices()[0]
         path = Path(path)
         header, state = loaded if loaded is not None else checkpoint.load(path)
-        obs_dim = int(np.prod(observation_space.shape))
-        act_dim = int(np.prod(action_space.shape))
-        checkpoint.check_env(header, path, env_name, obs_dim, act_dim)
+        check_env(header, path, env_name, space_dim(observation_space), space_dim(action_space))
         spec = header.get("model")
         if not isinstance(spec, dict):
             raise CheckpointError(f"checkpoint {path} does not describe its networks")

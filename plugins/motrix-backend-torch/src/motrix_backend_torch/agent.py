@@ -1,22 +1,19 @@
 """skrl's torch PPO with what motrix adds around it.
 
+- The loop's bookkeeping (episode statistics, the per-iteration hook, TensorBoard at the
+  global env-step) comes from the core's ``LoopAgent``.
 - ``record_transition``: per-env episode returns and per-term reward / metric totals from
   the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
   agent does; and the observation an episode really ended on in place of the post-reset
   one, so that time-limit bootstrapping values the right state. skrl's PPO part (bootstrap,
   memory) is written out here so that skrl's curves come from NumPy (``SkrlCurves``)
   rather than a few torch ops and deque statistics per step.
-- ``act`` under ``torch.inference_mode``; ``update`` on every core (physics is idle then).
-- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
-  TensorBoard write), calls ``on_iteration(iterations_done)``: the trainer's hook for
-  progress lines and checkpoints.
-- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
-  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
+- ``act`` under ``torch.inference_mode``; ``update`` on ``update_threads`` cores (physics is
+  idle then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,29 +21,19 @@ import torch
 from skrl.agents.torch.ppo import PPO
 from skrl.utils.tensorboard import SummaryWriter
 
-from motrix.training.episode_stats import EpisodeStats
-from motrix.training.phases import PhaseClock
+from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
 
-class MotrixPPO(PPO):
-    """PPO plus episode statistics, an iteration hook and a global step for TensorBoard."""
+class MotrixPPO(LoopAgent, PPO):
+    """skrl's PPO with the loop's bookkeeping, NumPy-side recording and an update thread count."""
 
-    def __init__(self, *, num_envs: int, start_iteration: int = 0, **kwargs: Any) -> None:
+    def __init__(self, *, context: AgentContext, update_threads: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._init_loop(context)
         self._use_fused_adam()
-        self.num_envs = num_envs
-        self.start_iteration = start_iteration
-        """Vectorized iterations done before this invocation (resume)."""
-        self.iterations_this_run = 0
-        """Vectorized iterations completed by this invocation."""
-        self.episode_stats = EpisodeStats(num_envs)
-        self.on_iteration: Callable[[int], None] | None = None
-        """Called after every iteration with the total iterations done (resume included)."""
-        self.clock = PhaseClock()
-        """Charged with acting, recording and updating (the trainer shares it with the wrapper)."""
         self.skrl_curves = SkrlCurves(self)
-        self.update_threads: int | None = None
+        self.update_threads = update_threads
         """torch threads while updating (None: as while acting); the count is restored afterwards."""
 
     def _use_fused_adam(self) -> None:
@@ -72,13 +59,8 @@ class MotrixPPO(PPO):
 
     def minibatch_work(self) -> int:
         """Samples per minibatch × weights of the networks: what one gradient step costs."""
-        models = {id(m): m for m in (self.policy, self.value) if m is not None}.values()
-        weights = sum(p.numel() for m in models for p in m.parameters())
-        return self.memory.memory_size * self.num_envs // max(1, self.cfg.mini_batches) * weights
-
-    def global_env_steps(self, timestep: int) -> int:
-        """Env-steps done after ``timestep`` iterations of this invocation."""
-        return (self.start_iteration + timestep) * self.num_envs
+        return minibatch_work({"policy": self.policy, "value": self.value}, self.memory.memory_size,
+                              self.num_envs, self.cfg.mini_batches)
 
     def act(self, observations: torch.Tensor, states: torch.Tensor | None, *, timestep: int, timesteps: int):
         # inference mode: no autograd bookkeeping at all (~10% off a small policy's act)
@@ -127,27 +109,10 @@ class MotrixPPO(PPO):
             truncated=truncated, log_prob=self._current_log_prob, values=self._current_values,
         )
 
-    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
-        super().post_interaction(timestep=timestep, timesteps=timesteps)
-        self.iterations_this_run = timestep + 1
-        if self.on_iteration is not None:
-            self.on_iteration(self.start_iteration + timestep + 1)
 
-    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
-        step = self.global_env_steps(timestep)
-        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
-        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
-            if v and k.endswith("(min)"):
-                scalars[k] = float(np.min(v))
-            elif v and k.endswith("(max)"):
-                scalars[k] = float(np.max(v))
-        scalars.update(self.episode_stats.drain())
-        for tag, value in scalars.items():
-            self.writer.add_scalar(tag=tag, value=value, timestep=step)
-        self._track_rewards.clear()
-        self._track_timesteps.clear()
-        self.tracking_data.clear()
+def minibatch_work(models: dict[str, torch.nn.Module], rollouts: int, num_envs: int, mini_batches: int) -> int:
+    """Samples per minibatch × weights of the networks (a shared one counted once)."""
+    unique = {id(m): m for m in models.values() if m is not None}.values()
+    weights = sum(p.numel() for m in unique for p in m.parameters())
+    return rollouts * num_envs // max(1, mini_batches) * weights
 
-    def lr(self) -> float:
-        """The optimizer's current learning rate."""
-        return float(self.optimizer.param_groups[0]["lr"])

@@ -108,12 +108,3 @@ def load(path: Path, device: torch.device | str = "cpu") -> tuple[dict[str, Any]
         raise CheckpointError(f"checkpoint {path} is corrupted or was modified (digest mismatch)")
     return header, state
 
-
-def check_env(header: dict[str, Any], path: Path, env_name: str, obs_dim: int, action_dim: int) -> None:
-    """``CheckpointError`` when the checkpoint was trained on another env or other spaces."""
-    got = (header.get("env"), header.get("obs_dim"), header.get("action_dim"))
-    if got != (env_name, obs_dim, action_dim):
-        raise CheckpointError(
-            f"checkpoint {path} was trained on {got[0]!r} (obs {got[1]}, action {got[2]}), "
-            f"not on {env_name!r} (obs {obs_dim}, action {action_dim})"
-        )

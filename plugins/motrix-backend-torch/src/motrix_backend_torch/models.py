@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium
 import torch
 from skrl.models.torch import DeterministicMixin, GaussianMixin, Model
 from torch import nn
 
-from motrix.config import PPOCfg
+from motrix.training.checkpoint_header import space_dim
 
 _ACTIVATIONS = {"elu": nn.ELU, "relu": nn.ReLU, "tanh": nn.Tanh}
 
@@ -29,8 +28,6 @@ def mlp(in_size: int, sizes: tuple[int, ...], activation: str) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def _space_dim(space: gymnasium.spaces.Box) -> int:
-    return int(torch.Size(space.shape).numel())
 
 
 class Policy(GaussianMixin, Model):
@@ -42,9 +39,9 @@ class Policy(GaussianMixin, Model):
                        action_space=action_space, device=device)
         GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0,
                                max_log_std=2.0)
-        self.net = mlp(_space_dim(observation_space), hidden, activation)
-        self.mean = nn.Linear(hidden[-1], _space_dim(action_space))
-        self.log_std = nn.Parameter(torch.full((_space_dim(action_space),), float(initial_log_std)))
+        self.net = mlp(space_dim(observation_space), hidden, activation)
+        self.mean = nn.Linear(hidden[-1], space_dim(action_space))
+        self.log_std = nn.Parameter(torch.full((space_dim(action_space),), float(initial_log_std)))
 
     def compute(self, inputs: dict[str, Any], role: str = "") -> tuple[torch.Tensor, dict[str, Any]]:
         return self.mean(self.net(inputs["observations"])), {"log_std": self.log_std}
@@ -58,7 +55,7 @@ class Value(DeterministicMixin, Model):
         Model.__init__(self, observation_space=observation_space, state_space=None,
                        action_space=action_space, device=device)
         DeterministicMixin.__init__(self, clip_actions=False)
-        self.net = mlp(_space_dim(observation_space), hidden, activation)
+        self.net = mlp(space_dim(observation_space), hidden, activation)
         self.value = nn.Linear(hidden[-1], 1)
 
     def compute(self, inputs: dict[str, Any], role: str = "") -> tuple[torch.Tensor, dict[str, Any]]:
@@ -75,9 +72,9 @@ class SharedPolicyValue(GaussianMixin, DeterministicMixin, Model):
         GaussianMixin.__init__(self, clip_actions=False, clip_log_std=True, min_log_std=-20.0,
                                max_log_std=2.0)
         DeterministicMixin.__init__(self, clip_actions=False)
-        self.net = mlp(_space_dim(observation_space), hidden, activation)
-        self.mean = nn.Linear(hidden[-1], _space_dim(action_space))
-        self.log_std = nn.Parameter(torch.full((_space_dim(action_space),), float(initial_log_std)))
+        self.net = mlp(space_dim(observation_space), hidden, activation)
+        self.mean = nn.Linear(hidden[-1], space_dim(action_space))
+        self.log_std = nn.Parameter(torch.full((space_dim(action_space),), float(initial_log_std)))
         self.value = nn.Linear(hidden[-1], 1)
         # PPO asks for the policy and then the value of the very same observations tensor
         # (when acting and in each minibatch): run the trunk once for both.
@@ -105,17 +102,6 @@ class SharedPolicyValue(GaussianMixin, DeterministicMixin, Model):
         if role == "policy":
             return self.mean(features), {"log_std": self.log_std}
         return self.value(features), {}
-
-
-def model_spec(cfg: PPOCfg) -> dict[str, Any]:
-    """The network layout of ``cfg``, stored in checkpoints so that play rebuilds it exactly."""
-    return {
-        "shared": cfg.shares_features,
-        "policy_hidden": list(cfg.policy_hidden_layer_sizes),
-        "value_hidden": list(cfg.value_hidden_layer_sizes),
-        "activation": cfg.activation,
-        "initial_log_std": float(cfg.initial_log_std),
-    }
 
 
 def build_models(

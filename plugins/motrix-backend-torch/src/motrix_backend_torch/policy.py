@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from motrix.errors import CheckpointError
+from motrix.training.checkpoint_header import check_env, space_dim
 from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_torch import checkpoint
 from motrix_backend_torch.models import build_models
@@ -56,13 +57,12 @@ class TrainedPolicy(CheckpointPolicy):
     """A torch checkpoint's policy: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``, deterministic."""
 
     def __init__(self, path: Path, env_name: str, observation_space, action_space,
-                 device: torch.device | str = "cpu") -> None:
+                 device: torch.device | str = "cpu", loaded: tuple[dict, dict] | None = None) -> None:
+        """``loaded``: the ``(header, state)`` of ``checkpoint.load(path)`` when already read."""
         self.device = torch.device(device)
         path = Path(path)
-        header, state = checkpoint.load(path, self.device)
-        obs_dim = int(np.prod(observation_space.shape))
-        act_dim = int(np.prod(action_space.shape))
-        checkpoint.check_env(header, path, env_name, obs_dim, act_dim)
+        header, state = loaded if loaded is not None else checkpoint.load(path, self.device)
+        check_env(header, path, env_name, space_dim(observation_space), space_dim(action_space))
         super().__init__(path, header)
         self.policy = build_models(header["model"], observation_space, action_space, self.device)["policy"]
         load_module(self.policy, state["policy"], self.path, "policy")

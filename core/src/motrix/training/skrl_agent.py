@@ -1,0 +1,81 @@
+"""What motrix adds to skrl's PPO agent in both backends, free of any framework.
+
+``LoopAgent`` is mixed in before skrl's ``PPO`` (``class MotrixPPO(LoopAgent, PPO)``):
+
+- it takes an ``AgentContext`` at construction: the step counter a resumed run starts from,
+  the episode statistics, the phase clock and the per-iteration hook of the training loop;
+- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
+  TensorBoard write), calls ``on_iteration(iterations_done)``: progress lines, checkpoints;
+- ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
+  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from motrix.training.episode_stats import EpisodeStats
+from motrix.training.phases import PhaseClock
+
+
+@dataclass
+class AgentContext:
+    """What the training loop gives an agent at construction."""
+
+    num_envs: int
+    """Envs stepped together (one vectorized iteration is ``num_envs`` env-steps)."""
+    run_path: Path | None = None
+    """Where TensorBoard events go; None writes none (tests)."""
+    start_iteration: int = 0
+    """Vectorized iterations done before this invocation (resume)."""
+    episode_stats: EpisodeStats | None = None
+    """Per-env returns and reward terms (a fresh one when None)."""
+    clock: PhaseClock = field(default_factory=PhaseClock)
+    """Charged with acting, recording and updating (shared with the env wrapper)."""
+    on_iteration: Callable[[int], None] | None = None
+    """Called after every iteration with the total iterations done (resume included)."""
+
+
+class LoopAgent:
+    """Mixin for skrl's PPO: the loop's bookkeeping (see the module docstring)."""
+
+    def _init_loop(self, context: AgentContext) -> None:
+        self.num_envs = context.num_envs
+        self.start_iteration = context.start_iteration
+        self.iterations_this_run = 0
+        """Vectorized iterations completed by this invocation."""
+        self.episode_stats = context.episode_stats or EpisodeStats(context.num_envs)
+        self.clock = context.clock
+        self.on_iteration = context.on_iteration
+
+    def global_env_steps(self, timestep: int) -> int:
+        """Env-steps done after ``timestep`` iterations of this invocation."""
+        return (self.start_iteration + timestep) * self.num_envs
+
+    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
+        super().post_interaction(timestep=timestep, timesteps=timesteps)
+        self.iterations_this_run = timestep + 1
+        if self.on_iteration is not None:
+            self.on_iteration(self.start_iteration + timestep + 1)
+
+    def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
+        step = self.global_env_steps(timestep)
+        scalars = {k: float(np.mean(v)) for k, v in self.tracking_data.items() if v}
+        for k, v in self.tracking_data.items():  # skrl's min/max aggregation of its own curves
+            if v and k.endswith("(min)"):
+                scalars[k] = float(np.min(v))
+            elif v and k.endswith("(max)"):
+                scalars[k] = float(np.max(v))
+        if "Learning / Policy learning rate" in scalars:  # skrl's JAX name; its torch PPO says this
+            scalars["Learning / Learning rate"] = scalars["Learning / Policy learning rate"]
+        scalars.update(self.episode_stats.drain())
+        for tag, value in scalars.items():
+            self.writer.add_scalar(tag=tag, value=value, timestep=step)
+        self._track_rewards.clear()
+        self._track_timesteps.clear()
+        self.tracking_data.clear()

@@ -1,0 +1,162 @@
+"""The training loop of every skrl backend, top to bottom, with no framework imported.
+
+``train(job, parts)``: process settings → device → seed → env → skrl wrapper → where to
+start (fresh, or a checkpoint) → agent → skrl's ``SequentialTrainer``, with the agent
+calling back after each vectorized iteration for the progress line, the time-to-target
+figure and a checkpoint every ``check_point_interval`` iterations → a final checkpoint
+(also on Ctrl-C / SIGTERM) → ``TrainResult``. ``play(job, parts)``: the checkpoint's
+deterministic policy on a fresh env. ``parts`` is the backend's framework code
+(``motrix.training.skrl_parts.SkrlParts``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from motrix.training.checkpoint_header import base_header, check_resumable
+from motrix.training.checkpoint_writer import CheckpointWriter
+from motrix.training.episode_stats import EpisodeStats
+from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
+from motrix.training.loop import IterationMonitor, play_episodes
+from motrix.training.phases import PhaseClock, format_split
+from motrix.training.progress import Progress, TargetTracker
+from motrix.training.skrl_agent import AgentContext
+from motrix.training.skrl_cfg import skrl_ppo_settings
+from motrix.training.skrl_parts import SkrlParts
+
+
+def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
+    cfg = job.rl_cfg
+    total_iterations = skrl_ppo_settings(cfg).timesteps
+    logging.getLogger("skrl").setLevel(logging.WARNING)  # skrl's INFO lines would interleave with progress
+
+    # Process, device and seeding
+    process_metadata = parts.configure()
+    device = parts.device()
+    parts.seed(cfg.seed)
+
+    # Env, wrapped for skrl
+    env = job.make_env()
+    clock = PhaseClock()  # where the wall time goes: env, act, record, update
+    wrapped = parts.wrap_env(env, device, clock)
+
+    # Where we start: fresh, or the checkpoint being resumed
+    resume_state = None
+    start_iteration = 0
+    if job.resume_from is not None:
+        resume_header, resume_state = parts.read_checkpoint(job.resume_from, device)
+        check_resumable(resume_header, job.resume_from, job.env_spec.name, cfg, env.observation_space,
+                        env.action_space)
+        start_iteration = int(resume_header["env_steps"]) // cfg.num_envs
+    remaining = max(0, total_iterations - start_iteration)
+    total_env_steps = total_iterations * cfg.num_envs
+    progress = Progress(parts.label, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
+    # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
+    target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
+    stats = EpisodeStats(cfg.num_envs)
+
+    # Checkpoints: the state is copied to the host here; encoding, writing and fsync-ing it
+    # (and the index and the metadata) happen on a background thread while training goes on.
+    store = job.run.checkpoints(parts.checkpoint_suffix)
+    header = base_header(job.env_spec.name, cfg, env.observation_space, env.action_space)
+    writer = CheckpointWriter(start_iteration, job.resume_from)
+
+    def save(iteration: int) -> None:
+        env_steps = iteration * cfg.num_envs
+        state = parts.snapshot(agent)
+        step_header = {**header, "env_steps": env_steps, "iteration": iteration,
+                       "probe": parts.probe(agent, header["obs_dim"])}
+        mean_return = stats.mean_recent_return()
+
+        def write() -> Path:
+            path = store.save(env_steps, lambda tmp: parts.write_checkpoint(tmp, step_header, state), mean_return)
+            job.run.update_metadata(env_steps=env_steps)
+            return path
+
+        writer.submit(iteration, write)
+        _flush_events(agent)
+
+    # The agent, told how to report each iteration: progress line, time-to-target, checkpoints
+    monitor = IterationMonitor(num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval,
+                               progress=progress, target=target, stats=stats, save=save)
+    context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path, start_iteration=start_iteration,
+                           episode_stats=stats, clock=clock, on_iteration=monitor)
+    agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
+    if resume_state is not None:
+        parts.restore(agent, resume_state, job.resume_from)
+    device_line, device_metadata = parts.report(device, agent)
+    progress.message(f"device {device_line}")
+    job.run.update_metadata(device=parts.describe(device), **process_metadata, **device_metadata)
+    if resume_state is not None:
+        progress.message(f"resuming from {job.resume_from} at {start_iteration * cfg.num_envs:,} env-steps")
+
+    # Train with skrl's sequential trainer; a final checkpoint whatever stopped it
+    trainer = parts.sequential_trainer(wrapped, agent, remaining)
+    interrupted = False
+    if remaining == 0:
+        progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
+    try:
+        try:
+            if remaining > 0:
+                clock.restart()
+                trainer.train()
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
+            interrupted = True
+            progress.message("interrupted; writing a final checkpoint")
+        iteration = max(writer.last_iteration, start_iteration + agent.iterations_this_run)
+        if iteration > writer.last_iteration or (writer.submitted == 0 and job.resume_from is None):
+            save(iteration)
+    finally:
+        last_path = writer.wait()  # also on errors: no write is left half-way
+    wall = time.perf_counter() - progress.start_time
+    env_steps = iteration * cfg.num_envs
+    progress.update(env_steps, stats.mean_recent_return(), force=True)
+    _close_events(agent)
+    wrapped.close()
+
+    steps_this_run = env_steps - start_iteration * cfg.num_envs
+    extra: dict[str, Any] = {
+        "device": parts.describe(device),
+        "env_steps_per_second": round(steps_this_run / wall, 1) if wall > 0 else None,
+        **target.as_extra(),
+    }
+    if remaining > 0:
+        extra["time_split"] = split = clock.split()
+        progress.message(f"wall time: {format_split(split)}")
+    return TrainResult(env_steps=env_steps, wall_seconds=wall, final_mean_return=stats.mean_recent_return(),
+                       checkpoint=last_path, interrupted=interrupted, extra=extra)
+
+
+def load_policy(parts: SkrlParts, checkpoint: Path, env_name: str, env: Any, device: Any = None) -> Any:
+    """The deterministic policy of ``checkpoint`` for ``env`` (``CheckpointError`` if it does not fit)."""
+    device = parts.device() if device is None else device
+    loaded = parts.read_checkpoint(checkpoint, device)
+    return parts.load_policy(checkpoint, loaded, env_name, env, device)
+
+
+def play(job: PlayJob, parts: SkrlParts) -> PlayResult:
+    """Mean actions until ``job.episodes`` episodes ended (the core films ``make_env``'s env)."""
+    parts.configure()
+    device = parts.device()
+    loaded = parts.read_checkpoint(job.checkpoint, device)  # a damaged file fails before the env is built
+    env = job.make_env()
+    policy = parts.load_policy(job.checkpoint, loaded, job.env_spec.name, env, device)
+    return play_episodes(env, policy, job.episodes)
+
+
+def _flush_events(agent: Any) -> None:
+    writer = getattr(agent, "writer", None)  # skrl's SummaryWriter; absent when no events are written
+    if writer is not None:
+        writer.flush()
+
+
+def _close_events(agent: Any) -> None:
+    writer = getattr(agent, "writer", None)
+    if writer is not None:
+        writer.close()
+
+
+__all__ = ["load_policy", "play", "train"]
