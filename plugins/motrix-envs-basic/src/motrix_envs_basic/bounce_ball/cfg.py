@@ -14,10 +14,10 @@ class BounceBallCfg(EnvCfg):
 
     model_file: str = "motrix_envs_basic.bounce_ball:bounce_ball.xml"
     """Our MJCF: six-axis arm on position servos holding a flat paddle, a 40 mm 2.7 g ball."""
-    sim_dt: float = 0.001
-    """Physics timestep: 1 ms. The ball's restitution (0.87) is calibrated at this step; keep it."""
+    sim_dt: float = 0.002
+    """Physics timestep: 2 ms. The ball's restitution (0.87) is calibrated at this step; keep it."""
     ctrl_dt: float = 0.02
-    """Control period: 50 Hz (20 physics steps per action; a hit lasts about 8 ms)."""
+    """Control period: 50 Hz (10 physics steps per action; a hit lasts about 16 ms)."""
     max_episode_seconds: float = 20.0
     """Episode length: 1000 control steps."""
     render_spacing: float = 1.5
