@@ -276,7 +276,7 @@ def test_episodes_start_with_the_ball_at_rest_above_the_paddle():
     assert np.all(np.abs(rel[:, :2]) <= 0.02 + 0.01) and np.ptp(rel[:, 0]) > 0.02
     assert rel[:, 2].min() >= 0.6 - 0.01 and rel[:, 2].max() <= 0.8 + 0.01
     np.testing.assert_allclose(state.obs[:, 21:27], 0.0)
-    assert np.all(np.abs(state.obs[:, :6]) <= 0.01 + 1e-6)
+    assert np.all(np.abs(state.obs[:, :6]) <= 0.005 + 1e-6) and np.ptp(state.obs[:, 0]) > 0.005
 
 
 @pytest.mark.slow

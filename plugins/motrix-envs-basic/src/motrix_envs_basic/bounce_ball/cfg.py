@@ -28,8 +28,9 @@ class BounceBallCfg(EnvCfg):
     """The ball starts at rest this high above the paddle centre (m), uniform in the range."""
     start_offset: float = 0.02
     """The ball starts up to this far from above the paddle centre along x and y (m), uniform."""
-    joint_noise: float = 0.01
-    """Initial joint angles are the home pose plus uniform noise of +- this (rad)."""
+    joint_noise: float = 0.005
+    """Initial joint angles are the home pose plus uniform noise of +- this (rad): a paddle tilted
+    by up to about 0.01 rad, enough to send the ball a few cm sideways per bounce if left alone."""
     action_scale: float = 0.02
     """An action of 1 moves a joint's target by this much per control step (rad): 1 rad/s at most."""
     apex_tolerance: float = 0.05
