@@ -20,7 +20,6 @@ from motrix.runs.checkpoints import CheckpointStore
 
 METADATA = "metadata.json"
 CONFIG = "config.toml"
-STATUSES = ("running", "completed", "interrupted", "failed")
 
 
 def runs_root(explicit: str | os.PathLike | None = None) -> Path:

@@ -7,6 +7,7 @@ trainer needs nothing else from the core to do its work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -17,6 +18,8 @@ from motrix.plugin.specs import EnvSpec
 from motrix.runs.rundir import RunDir
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from motrix.env import NpEnv
 
 
@@ -79,10 +82,8 @@ class PlayJob:
     """Envs played in parallel."""
     seed: int = 0
     """Seed for the env's resets."""
-    video: Path | None = None
-    """Render to this video file when set (the core does it through ``recorder``)."""
     recorder: Any = None
-    """The core's ``motrix.render.recorder.VideoRecorder`` when ``video`` is set: ``make_env``
+    """The core's ``motrix.render.recorder.VideoRecorder`` when a video was asked for: ``make_env``
     attaches it, and every ``init_state``/``step`` of that env is then filmed. A backend only
     has to build its env with ``make_env`` and step it."""
 
@@ -105,8 +106,16 @@ class PlayResult:
 
 
 class Trainer(Protocol):
-    """What ``BackendSpec.trainer`` must be: constructed with no arguments."""
+    """What ``BackendSpec.trainer`` must be: constructed with no arguments.
+
+    Constructing it may raise ``UsageError`` for a bad backend setting: the core does so
+    before it creates a run directory.
+    """
 
     def train(self, job: TrainJob) -> TrainResult: ...
 
     def play(self, job: PlayJob) -> PlayResult: ...
+
+    def load_policy(self, checkpoint_path: Path, env_name: str, env: "NpEnv") -> Callable[[np.ndarray], np.ndarray]:
+        """A checkpoint's deterministic policy for ``env``: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``."""
+        ...

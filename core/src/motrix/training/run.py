@@ -288,7 +288,7 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
     recorder = _video_recorder(request, env_cfg.ctrl_dt) if request.video else None  # fails fast
     job = PlayJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, checkpoint=checkpoint,
                   episodes=request.episodes, num_envs=num_envs, seed=request.seed,
-                  video=Path(request.video) if request.video else None, recorder=recorder)
+                  recorder=recorder)
     if recorder is None:
         return _load_trainer(backend).play(job), checkpoint
     from motrix.render.recorder import require_summary

@@ -9,7 +9,7 @@ it has none, is in ``FIELD_MAP``, and a test checks that no field is left out.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from motrix.config import PPOCfg
@@ -87,7 +87,6 @@ class SkrlPPOSettings:
     """``RandomMemory(memory_size=...)``: one rollout per env."""
     timesteps: int
     """Vectorized iterations for the whole budget (``SequentialTrainerCfg.timesteps``)."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def skrl_ppo_settings(cfg: PPOCfg) -> SkrlPPOSettings:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 from skrl.agents.torch.ppo import PPO
 from skrl.utils.tensorboard import SummaryWriter
