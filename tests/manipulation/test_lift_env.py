@@ -66,8 +66,9 @@ def test_reward_is_the_sum_of_its_named_terms():
     assert set(state.info["metrics"]) >= {"success", "cube_target_distance", "held", "cube_height"}
 
 
-def test_a_scripted_grasp_succeeds_and_the_metric_agrees_with_the_physics():
-    env = motrix.make("franka-lift-cube", num_envs=16, seed=3, max_episode_seconds=3.1)
+@pytest.mark.parametrize("sim_dt", [0.02, 0.01])  # the default, and a finer physics step
+def test_a_scripted_grasp_succeeds_and_the_metric_agrees_with_the_physics(sim_dt):
+    env = motrix.make("franka-lift-cube", num_envs=16, seed=3, max_episode_seconds=3.1, sim_dt=sim_dt)
     env.init_state()
     state = _run(env, WaypointPolicy(env, lift_plan), 150)
     success = _success_from_physics(env)

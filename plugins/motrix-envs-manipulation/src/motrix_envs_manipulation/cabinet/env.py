@@ -6,7 +6,7 @@ and finger axis in the world (6), drawer opening and speed (2), previous action 
 Action (8): ``panda.control`` (joint deltas + gripper).
 
 Reward terms (each × weight × ctrl_dt, in ``info["Reward"]``): ``approach``
-1 - tanh(d_tcp_handle / 0.1); ``align`` hand pointing at the cabinet (+x) and fingers
+1 - tanh(d_tcp_handle / 0.2); ``align`` hand pointing at the cabinet (+x) and fingers
 vertical; ``grasp`` both fingers touching the bar; ``open`` the drawer's opening / 0.4;
 ``open_bonus`` opened past 0.2 m; ``action_rate`` and ``joint_vel`` penalties. Success
 (``info["metrics"]["success"]``): the drawer open ≥ 0.2 m, read from its slide joint.

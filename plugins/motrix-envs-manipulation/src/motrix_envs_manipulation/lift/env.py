@@ -6,7 +6,7 @@ position (3), cube relative to the fingertip centre (3), target relative to the 
 previous action (8). Action (8): ``panda.control`` (joint deltas + gripper).
 
 Reward terms (each × weight × ctrl_dt, in ``info["Reward"]``): ``reach``
-1 - tanh(d_tcp_cube / 0.1); ``grasp`` both fingers touching the cube; ``lift`` the cube's
+1 - tanh(d_tcp_cube / 0.2); ``grasp`` both fingers touching the cube; ``lift`` the cube's
 centre above 4 cm; ``target`` and ``target_fine`` 1 - tanh(d_cube_target / std) while lifted;
 ``action_rate`` and ``joint_vel`` penalties. Success (``info["metrics"]["success"]``): the
 cube's centre within 5 cm of the target, judged from the physics state.
