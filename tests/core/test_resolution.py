@@ -1,4 +1,4 @@
-"""Resolution rules (design.md): env by name, RL config by backend, backend by device."""
+"""Resolution rules (docs/architecture.md): env by name, RL config by backend, backend by device."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Errors the CLI turns into one line and an exit status (design.md: 2 usage, 1 runtime)."""
+"""Errors the CLI turns into one line and an exit status (docs/architecture.md: 2 usage, 1 runtime)."""
 
 from __future__ import annotations
 

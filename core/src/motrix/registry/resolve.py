@@ -1,4 +1,4 @@
-"""Resolution rules of design.md: env by name, RL config by backend, backend by device."""
+"""Resolution rules (docs/architecture.md): env by name, RL config by backend, backend by device."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from motrix.registry.registry import Registry, get_registry
 KNOWN_BACKENDS = {"torch": "motrix-backend-torch", "jax": "motrix-backend-jax"}
 #: On a CPU-only machine: measured faster first (docs/performance.md).
 CPU_PREFERENCE = ("torch", "jax")
-#: With a GPU: JAX first, then torch (design.md).
+#: With a GPU: JAX first, then torch (docs/architecture.md).
 GPU_PREFERENCE = ("jax", "torch")
 
 

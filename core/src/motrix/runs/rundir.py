@@ -1,4 +1,4 @@
-"""A run directory: ``<runs>/<env>/<UTC timestamp>_<backend>/`` (design.md, Runs).
+"""A run directory: ``<runs>/<env>/<UTC timestamp>_<backend>/`` (docs/architecture.md, Runs).
 
 Holds ``metadata.json``, ``config.toml`` (the configs it ran with, to rerun it with
 ``motrix train ENV --config``), TensorBoard event files and ``checkpoints/``.
