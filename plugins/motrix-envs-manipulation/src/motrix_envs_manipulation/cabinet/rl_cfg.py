@@ -1,4 +1,4 @@
-"""PPO config of ``franka-lift-cube`` (universal: the same on torch and JAX)."""
+"""PPO config of ``franka-open-cabinet`` (universal: the same on torch and JAX)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,18 @@ class CabinetPPO(PPOCfg):
 
     512 envs × 32 steps = 16,384 samples per update in 4 minibatches: the update stays a
     small share of the rollout's physics on 2 cores, and 32 steps (0.64 s) carry the value
-    of a grasp back to the reach. Networks 256-128-64 as in the seed task.
+    of the pull back to the grasp. Networks 256-128-64 as in the seed task.
 
     On a GPU: 4096 envs × 24 steps (98,304 samples per update, minibatches of 24,576) as in
-    common GPU manipulation setups, and the seed's 204.8M env-step budget.
+    common GPU manipulation setups, and the seed's 49M env-step budget.
     """
 
     gpu_defaults: ClassVar[dict[str, Any]] = {
-        "num_envs": 4096, "rollouts": 24, "max_env_steps": 204_800_000, "check_point_interval": 100}
+        "num_envs": 4096, "rollouts": 24, "max_env_steps": 49_000_000, "check_point_interval": 100}
 
     num_envs: int = 512
     play_num_envs: int = 16
-    max_env_steps: int = 60_000_000
+    max_env_steps: int = 30_000_000
     check_point_interval: int = 200
     policy_hidden_layer_sizes: tuple[int, ...] = (256, 128, 64)
     value_hidden_layer_sizes: tuple[int, ...] = (256, 128, 64)
