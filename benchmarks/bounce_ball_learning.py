@@ -8,7 +8,7 @@
 2. Loads the run's latest checkpoint through the backend's public loader (as `motrix play`
    does) and plays it deterministically (mean actions) for one full episode in each of
    ``--episodes`` envs, next to the random policy (uniform actions) and the still paddle
-   (zero actions) on the same initial states.
+   (zero actions) on the same initial states, and a hand-written controller for reference.
 3. Per episode, from the physics state after every control step: the ball's apexes (its
    vertical velocity turning downward; height ``z + vz^2 / 2g`` above the paddle centre),
    bounces (apexes at least ``min_bounce_apex`` high), the mean apex error against the
@@ -62,13 +62,42 @@ def curves(run: Path) -> dict[str, tuple[tuple[int, float], tuple[int, float]]]:
     return out
 
 
-def evaluate(policy: Callable[[np.ndarray], np.ndarray], episodes: int) -> dict[str, float]:
+def scripted(env) -> Callable[[np.ndarray], np.ndarray]:
+    """A hand-written controller, for reference: resolved-rate control of the paddle through
+    its Jacobian (damped least squares: the home pose is a wrist singularity). It tilts the
+    face to push the ball back over the centre (0.3 rad per m of offset, 0.2 per m/s of
+    velocity), rises just before each hit at the speed that sends the ball to the target apex
+    (restitution 0.87), and drifts back to home in between."""
+    site, cfg, g, e = env.model.get_site("paddle_centre"), env.cfg, 9.81, 0.87
+    columns = np.asarray(site.dof_vel_indices)
+
+    def policy(obs: np.ndarray) -> np.ndarray:
+        rel, ball_vel, paddle, normal = obs[:, 18:21], obs[:, 21:24], obs[:, 27:30], obs[:, 30:33]
+        want = np.concatenate([-(0.3 * rel[:, :2] + 0.2 * ball_vel[:, :2]), np.ones((len(obs), 1))], axis=1)
+        want /= np.linalg.norm(want, axis=1, keepdims=True)
+        height, vz = rel[:, 2], ball_vel[:, 2]
+        impact_speed = np.sqrt(vz**2 + 2 * g * np.maximum(height - 0.02, 0.0))
+        rise = np.clip((np.sqrt(2 * g * cfg.target_apex) - e * impact_speed) / (1 + e), -0.5, 0.6)
+        soon = (vz < 0) & ((impact_speed + vz) / g < 0.06)
+        twist = np.concatenate([8.0 * np.cross(normal, want), -3.0 * paddle[:, :2],
+                                np.where(soon, rise, -3.0 * paddle[:, 2])[:, None]], axis=1)
+        jac = site.get_jacobian(env.data)  # rows: angular, linear; columns: the DoFs in `columns`
+        jac_t = np.transpose(jac, (0, 2, 1))
+        qdot = np.zeros((len(obs), 6))
+        qdot[:, columns] = (jac_t @ np.linalg.solve(jac @ jac_t + 0.01 * np.eye(6), twist[:, :, None]))[:, :, 0]
+        return np.clip(qdot * cfg.ctrl_dt / cfg.action_scale, -1, 1).astype(np.float32)
+
+    return policy
+
+
+def evaluate(make_policy: Callable[..., Callable[[np.ndarray], np.ndarray]], episodes: int) -> dict[str, float]:
     """One full episode per env, ``episodes`` envs, each from its own seeded initial state."""
     import motrix
     from motrix_envs_basic.bounce_ball.env import ballistic_apex
 
     env = motrix.make(ENV, num_envs=episodes, seed=PLAY_SEED)
     cfg, site = env.cfg, env.model.get_site("paddle_centre")
+    policy = make_policy(env)
     state = env.init_state()
     running = np.ones(episodes, bool)
     bounces = np.zeros(episodes, int)
@@ -144,9 +173,10 @@ def main() -> int:
     trained = get_backend(meta["backend"]).load_trainer_class()().load_policy(checkpoint, ENV, probe)
     rng = np.random.default_rng(PLAY_SEED)
     policies = {
-        "trained (mean actions)": trained,
-        "random (uniform actions)": lambda obs: rng.uniform(-1, 1, (obs.shape[0], 6)).astype(np.float32),
-        "still paddle (zero actions)": lambda obs: np.zeros((obs.shape[0], 6), np.float32),
+        "trained (mean actions)": lambda env: trained,
+        "random (uniform actions)": lambda env: lambda obs: rng.uniform(-1, 1, (obs.shape[0], 6)).astype(np.float32),
+        "still paddle (zero actions)": lambda env: lambda obs: np.zeros((obs.shape[0], 6), np.float32),
+        "hand-written controller": scripted,
     }
     results = {"run": str(run), "env_steps": meta.get("env_steps"), "wall_seconds": wall,
                "curves": {k: {"first": v[0], "last": v[1]} for k, v in first_last.items()}}
