@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("torch", "jax", "jaxlib", "flax", "optax", "skrl", "tensorboard", "motrixsim", "gymnasium")
+HEAVY = ("torch", "jax", "jaxlib", "flax", "optax", "skrl", "tensorboard", "motrixsim", "gymnasium", "onnx",
+         "onnxruntime")
 
 PROBE = """
 import json, sys

@@ -1,4 +1,4 @@
-"""``motrix train``, ``play``, ``view`` and ``bench``: thin over ``motrix.training.run``."""
+"""``motrix train``, ``play``, ``export``, ``view`` and ``bench``: thin over the modules that do the work."""
 
 from __future__ import annotations
 
@@ -30,18 +30,29 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from motrix.training.run import PlayRequest, play
+    from motrix.training.play import PlayRequest, play
 
     result, checkpoint = play(PlayRequest(
-        env=args.env, run=args.run, checkpoint=args.checkpoint, episodes=args.episodes,
+        env=args.env, run=args.run, checkpoint=args.checkpoint, policy=args.policy, episodes=args.episodes,
         num_envs=args.num_envs, seed=args.seed, runs_dir=args.runs_dir, video=args.video,
         backend=args.backend, video_size=_video_size(args), video_seconds=args.video_seconds,
     ))
-    print(f"checkpoint: {checkpoint}")
+    print(f"{'policy' if args.policy else 'checkpoint'}: {checkpoint}")
     for i, (ret, length) in enumerate(zip(result.returns, result.lengths), 1):
         print(f"episode {i:3d}: return {ret:10.2f}  length {length}")
     if result.returns:
         print(f"mean return over {len(result.returns)} episodes: {statistics.fmean(result.returns):.2f}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from motrix.export.exporter import ExportRequest, export
+
+    result = export(ExportRequest(env=args.env, run=args.run, checkpoint=args.checkpoint, out=args.out,
+                                  runs_dir=args.runs_dir, backend=args.backend))
+    print(f"motrix: exported in {result.seconds:.1f} s; ONNX Runtime matches the policy within "
+          f"{result.max_difference:.1e}; sidecar {result.sidecar}", file=sys.stderr)
+    print(result.model)
     return 0
 
 

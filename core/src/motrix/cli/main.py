@@ -24,6 +24,7 @@ def _dispatch(args) -> int:
     return {
         "train": commands.cmd_train,
         "play": commands.cmd_play,
+        "export": commands.cmd_export,
         "view": commands.cmd_view,
         "bench": commands.cmd_bench,
         "plot": commands.cmd_plot,

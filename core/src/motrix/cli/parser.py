@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = play.add_mutually_exclusive_group()
     source.add_argument("--run", help="'latest' (default) or a run directory")
     source.add_argument("--checkpoint", help="a checkpoint file")
+    source.add_argument("--policy", metavar="FILE.onnx",
+                        help="an exported policy, played through ONNX Runtime (see `motrix export`)")
     play.add_argument("--episodes", type=int, default=10, help="episodes to play (default 10)")
     play.add_argument("--num-envs", type=int, help="envs played in parallel")
     play.add_argument("--seed", type=int, default=0, help="seed of the env resets")
@@ -59,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="video frame size (default 320x240; CPU rendering slows with size)")
     play.add_argument("--video-seconds", type=float, default=10.0, metavar="S",
                       help="simulated seconds to film, from the start (default 10)")
+
+    export = sub.add_parser("export", help="a trained policy as ONNX (parity-checked) with a deployment sidecar")
+    export.add_argument("env")
+    exported = export.add_mutually_exclusive_group()
+    exported.add_argument("--run", help="'latest' (default) or a run directory; its latest checkpoint")
+    exported.add_argument("--checkpoint", help="a checkpoint file")
+    export.add_argument("--out", metavar="FILE.onnx",
+                        help="where the model goes (default <run>/export/<checkpoint>.onnx); FILE.json beside it")
+    export.add_argument("--backend", help="backend to load a bare checkpoint file with")
+    export.add_argument("--runs-dir", help="where runs are (default: $MOTRIX_RUNS_DIR or ./runs)")
 
     view = sub.add_parser("view", help="look at an env under random actions")
     view.add_argument("env")

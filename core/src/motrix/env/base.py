@@ -17,6 +17,7 @@ import numpy as np
 
 from motrix.env.cfg import EnvCfg
 from motrix.env.info import merge_reset_info
+from motrix.env.layout import ObsSlice
 from motrix.env.model import load_model
 from motrix.env.state import NpEnvState
 from motrix.errors import UsageError
@@ -121,6 +122,24 @@ class NpEnv(abc.ABC):
     @abc.abstractmethod
     def reset(self, data: motrixsim.SceneData) -> tuple[np.ndarray, dict[str, Any]]:
         """Reset the envs of ``data`` (a sub-batch view); return their obs and info."""
+
+    # -- optional: what a deployed policy needs to know (motrix export) ------------------
+    def observation_layout(self) -> tuple[ObsSlice, ...]:
+        """Named slices of one env's observation, in order; their sizes sum to its size.
+
+        Override to document the observation; the default is one slice, ``observation``.
+        """
+        size = int(np.prod(self.observation_space.shape))
+        return (ObsSlice("observation", size),)
+
+    def action_meaning(self) -> dict[str, Any]:
+        """What one env's action does (JSON-able): override with joint order, scaling, gains...
+
+        The default gives the action's size and the bounds ``step`` clips it to.
+        """
+        space = self.action_space
+        return {"size": int(np.prod(space.shape)), "low": np.asarray(space.low).tolist(),
+                "high": np.asarray(space.high).tolist()}
 
     # -- what the base owns ----------------------------------------------------------
     @property

@@ -1,4 +1,4 @@
-"""``motrix train`` and ``motrix play`` from the user's words to a backend's trainer.
+"""``motrix train`` from the user's words to a backend's trainer (``play.py`` is ``motrix play``).
 
 Read top to bottom: resolve env → backend → RL config, apply overrides, create (or reopen)
 the run directory, write metadata, hand a ``TrainJob`` to the backend, record how it ended.
@@ -17,17 +17,17 @@ from typing import Any
 from motrix.config import PPOCfg
 from motrix.config.file import ConfigFile
 from motrix.config.file import render as render_config
-from motrix.config.overrides import from_dict, parse_overrides
+from motrix.config.overrides import parse_overrides
 from motrix.env.cfg import EnvCfg
 from motrix.env.make import make_env_cfg
-from motrix.errors import MotrixError, UsageError
-from motrix.plugin.lazy import resolve as resolve_ref
+from motrix.errors import UsageError
 from motrix.plugin.specs import BackendSpec, EnvSpec, RLConfigSpec
 from motrix.registry import (
     BackendChoice, backend_has_gpu, explain_backend_choice, get_backend, get_env, get_registry, get_rl_config,
 )
 from motrix.runs.rundir import CONFIG, RunDir, initial_metadata, runs_root
-from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
+from motrix.training.job import TrainJob, TrainResult
+from motrix.training.trained import configs_from_metadata
 from motrix.training.signals import graceful_stop
 from motrix.training.versions import collect_versions
 
@@ -132,15 +132,6 @@ def _write_config(run: RunDir, request: TrainRequest, backend: str, rl_cfg: PPOC
         _say(f"motrix: warning: {CONFIG} leaves out {', '.join(skipped)} (not representable in TOML)")
 
 
-def _configs_from_metadata(metadata: dict[str, Any]) -> tuple[PPOCfg, EnvCfg]:
-    try:
-        rl_cls = resolve_ref(metadata["rl_cfg_class"])
-        env_cls = resolve_ref(metadata["env_cfg_class"])
-        return from_dict(rl_cls, metadata["rl_cfg"]), from_dict(env_cls, metadata["env_cfg"])
-    except (KeyError, ImportError, AttributeError, TypeError) as exc:
-        raise MotrixError(f"run metadata cannot rebuild its configs: {exc}") from None
-
-
 def train(request: TrainRequest) -> TrainOutcome:
     env_spec = get_env(request.env)
     request = dataclasses.replace(request, env=env_spec.name)  # an alias: runs use the canonical name
@@ -164,7 +155,7 @@ def train(request: TrainRequest) -> TrainOutcome:
             )
         backend = get_backend(metadata["backend"])
         trainer = _load_trainer(backend)
-        stored_rl, env_cfg = _configs_from_metadata(metadata)
+        stored_rl, env_cfg = configs_from_metadata(metadata)
         if request.env_sets:
             raise UsageError("--env-set cannot change the env of a run being resumed")
         rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
@@ -221,91 +212,3 @@ def train(request: TrainRequest) -> TrainOutcome:
         _say(f"motrix: done: {result.env_steps:,} env-steps in {result.wall_seconds:.1f} s, "
              f"mean return {mean}; play it with `motrix play {request.env} --run {run.path}`")
     return TrainOutcome(run, result, 0)
-
-
-@dataclass
-class PlayRequest:
-    """What the user asked ``motrix play`` for."""
-
-    env: str
-    run: str | None = None
-    checkpoint: str | None = None
-    episodes: int = 10
-    num_envs: int | None = None
-    seed: int = 0
-    runs_dir: str | None = None
-    video: str | None = None
-    backend: str | None = None
-    video_size: tuple[int, int] = (320, 240)
-    video_seconds: float | None = 10.0
-
-
-def _backend_for_file(path: Path) -> BackendSpec:
-    """The installed backend whose checkpoint suffix ``path`` ends with (a file outside any run)."""
-    registry = get_registry()
-    for provided in registry.backends.values():
-        suffix = provided.spec.checkpoint_suffix
-        if suffix and path.name.endswith(suffix):
-            return get_backend(provided.spec.name)
-    raise UsageError(f"cannot tell which backend wrote {path.name}; name it with --backend")
-
-
-def play(request: PlayRequest) -> tuple[PlayResult, Path]:
-    """Plays a run's latest checkpoint (or a checkpoint file) with its backend: (result, checkpoint)."""
-    env_spec = get_env(request.env)
-    request = dataclasses.replace(request, env=env_spec.name)  # an alias finds the canonical name's runs
-    if request.episodes <= 0:
-        raise UsageError(f"--episodes must be > 0, got {request.episodes}")
-    metadata: dict[str, Any] | None = None
-    if request.checkpoint:
-        checkpoint = Path(request.checkpoint)
-        if not checkpoint.is_file():
-            raise UsageError(f"checkpoint {checkpoint} does not exist")
-        run_path = checkpoint.resolve().parent.parent
-        if (run_path / "metadata.json").exists():
-            metadata = RunDir(run_path).read_metadata()
-    else:
-        run = RunDir.resolve(request.run or "latest", runs_root(request.runs_dir), request.env)
-        metadata = run.read_metadata()
-        backend = get_backend(metadata["backend"])
-        checkpoint = run.checkpoints(backend.checkpoint_suffix or "ckpt").path("latest")
-        if checkpoint is None:
-            raise UsageError(f"run {run.path} has no checkpoint yet")
-
-    if metadata is not None:
-        if metadata.get("env") != request.env:
-            raise UsageError(f"checkpoint {checkpoint} was trained on env {metadata.get('env')!r}, not {request.env!r}")
-        backend = get_backend(request.backend or metadata["backend"])
-        rl_cfg, env_cfg = _configs_from_metadata(metadata)
-    else:
-        backend = get_backend(request.backend) if request.backend else _backend_for_file(checkpoint)
-        rl_cfg = get_rl_config(request.env, backend.name, framework=backend.framework).load_cfg_class()()
-        env_cfg = make_env_cfg(env_spec)
-
-    num_envs = request.num_envs or min(rl_cfg.play_num_envs, request.episodes)
-    if num_envs <= 0:
-        raise UsageError(f"--num-envs must be > 0, got {num_envs}")
-    recorder = _video_recorder(request, env_cfg.ctrl_dt) if request.video else None  # fails fast
-    job = PlayJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, checkpoint=checkpoint,
-                  episodes=request.episodes, num_envs=num_envs, seed=request.seed,
-                  recorder=recorder)
-    if recorder is None:
-        return _load_trainer(backend).play(job), checkpoint
-    from motrix.render.recorder import require_summary
-
-    with recorder:
-        result = _load_trainer(backend).play(job)
-        summary = require_summary(
-            recorder.close(), f"backend {backend.name!r} played without stepping an env from job.make_env()")
-    _say(f"motrix: {summary.describe()}")
-    return result, checkpoint
-
-
-def _video_recorder(request: PlayRequest, ctrl_dt: float) -> Any:
-    """Checks the encoder and the Vulkan driver, and starts the encoder before any framework loads."""
-    from motrix.render.options import VideoOptions
-    from motrix.render.recorder import VideoRecorder
-
-    width, height = request.video_size
-    options = VideoOptions(Path(str(request.video)), width=width, height=height, max_seconds=request.video_seconds)
-    return VideoRecorder(options, ctrl_dt=ctrl_dt)

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from motrix.errors import CheckpointError
+from motrix.export.arrays import Normalizer, PolicyArrays
 from motrix.training.checkpoint_header import check_env, space_dim
 from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_jax import checkpoint
@@ -102,3 +103,18 @@ class TrainedPolicy(CheckpointPolicy):
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         x = jax.device_put(np.asarray(obs, dtype=np.float32), self.device)
         return np.asarray(self.mean_actions(self.params, self.scaler, x))
+
+    def arrays(self) -> PolicyArrays:
+        """The policy as NumPy arrays, for ``motrix export``."""
+        params = jax.device_get(self.params)["params"]
+
+        def dense(layer: dict) -> tuple[np.ndarray, np.ndarray]:
+            return np.asarray(layer["kernel"], np.float32), np.asarray(layer["bias"], np.float32)
+
+        net = params["net"]
+        hidden = tuple(dense(net[f"dense_{i}"]) for i in range(len(net)))
+        normalizer = None
+        if self.scaler is not None:
+            normalizer = Normalizer(mean=np.asarray(self.scaler.running_mean), var=np.asarray(self.scaler.running_variance),
+                                    epsilon=float(self.scaler.epsilon), clip=float(self.scaler.clip_threshold))
+        return PolicyArrays(hidden, dense(params["mean"]), self.header["model"]["activation"], normalizer)

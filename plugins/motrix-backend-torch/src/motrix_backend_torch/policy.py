@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from motrix.errors import CheckpointError
+from motrix.export.arrays import Normalizer, PolicyArrays
 from motrix.training.checkpoint_header import check_env, space_dim
 from motrix.training.policy import PROBE_SIZE, CheckpointPolicy, probe_observations
 from motrix_backend_torch import checkpoint
@@ -78,3 +79,16 @@ class TrainedPolicy(CheckpointPolicy):
     def __call__(self, obs: np.ndarray) -> np.ndarray:
         x = torch.as_tensor(obs, dtype=torch.float32, device=self.device)
         return mean_actions(self.policy, self.scaler, x).cpu().numpy()
+
+    def arrays(self) -> PolicyArrays:
+        """The policy as NumPy arrays, for ``motrix export``."""
+        def linear(layer: torch.nn.Linear) -> tuple[np.ndarray, np.ndarray]:
+            return layer.weight.detach().cpu().numpy().T.copy(), layer.bias.detach().cpu().numpy().copy()
+
+        hidden = tuple(linear(m) for m in self.policy.net if isinstance(m, torch.nn.Linear))
+        normalizer = None
+        if self.scaler is not None:
+            normalizer = Normalizer(mean=self.scaler.running_mean.cpu().numpy(),
+                                    var=self.scaler.running_variance.cpu().numpy(),
+                                    epsilon=float(self.scaler.epsilon), clip=float(self.scaler.clip_threshold))
+        return PolicyArrays(hidden, linear(self.policy.mean), self.header["model"]["activation"], normalizer)

@@ -10,6 +10,7 @@ import numpy as np
 from motrixsim import query
 
 from motrix.env import NpEnv, NpEnvState
+from motrix.env.layout import ObsSlice
 from motrix_envs_basic.cartpole.cfg import CartPoleCfg
 
 
@@ -36,6 +37,14 @@ class CartPoleEnv(NpEnv):
     @property
     def action_space(self) -> gym.spaces.Box:
         return self._action_space
+
+    def observation_layout(self) -> tuple[ObsSlice, ...]:
+        return (ObsSlice("cart_position", 1, "m from the rail's centre"), ObsSlice("pole_angle", 1, "rad from upright"),
+                ObsSlice("cart_velocity", 1, "m/s"), ObsSlice("pole_angular_velocity", 1, "rad/s"))
+
+    def action_meaning(self) -> dict[str, Any]:
+        return {"size": 1, "kind": "cart motor control in [-1, 1] (the actuator's ctrlrange)", "low": -1.0,
+                "high": 1.0}
 
     def apply_action(self, actions: np.ndarray, state: NpEnvState) -> NpEnvState:
         state.data.actuator_ctrls = actions

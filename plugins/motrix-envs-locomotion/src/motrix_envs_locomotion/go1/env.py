@@ -20,6 +20,7 @@ import numpy as np
 from motrixsim import query
 
 from motrix.env import NpEnv, NpEnvState
+from motrix.env.layout import ObsSlice
 
 from . import model as G
 from . import rewards as R
@@ -156,6 +157,33 @@ class Go1Env(NpEnv):
             "base_height": pos[:, 2] - self._ground(pos[:, 0], pos[:, 1]),
         }
         return state
+
+    def observation_layout(self) -> tuple[ObsSlice, ...]:
+        joints = ", ".join(G.JOINT_NAMES)
+        return (
+            ObsSlice("base_lin_vel", 3, "trunk linear velocity in the body frame, m/s (x forward, y left, z up)"),
+            ObsSlice("base_ang_vel", 3, "trunk angular velocity in the body frame, rad/s (roll, pitch, yaw)"),
+            ObsSlice("projected_gravity", 3, "unit gravity direction in the body frame ((0, 0, -1) standing level)"),
+            ObsSlice("command", 3, "commanded vx, vy (m/s, body frame) and yaw rate (rad/s)"),
+            ObsSlice("joint_pos", 12, f"joint angles minus the standing pose, rad, in the order {joints}"),
+            ObsSlice("joint_vel", 12, "joint velocities, rad/s, same order"),
+            ObsSlice("last_action", 12, "the previous action, same order"),
+        )
+
+    def action_meaning(self) -> dict[str, Any]:
+        cfg = self.cfg
+        return {
+            "size": len(G.ACTUATOR_NAMES),
+            "kind": "joint position targets for PD servos",
+            "joint_order": list(G.JOINT_NAMES),
+            "target": "standing_pose + action_scale * clip(action, -1, 1)",
+            "standing_pose": G.DEFAULT_JOINT_POS.astype(float).tolist(),
+            "action_scale": float(cfg.action_scale),
+            "servo_kp": float(cfg.kp),
+            "servo_kd": float(cfg.kd),
+            "torque_limits": G.TORQUE_LIMITS.astype(float).tolist(),
+            "low": -1.0, "high": 1.0,
+        }
 
     @staticmethod
     def observation(lin_vel, ang_vel, gravity, command, joint_pos, joint_vel, last_action) -> np.ndarray:
