@@ -2,6 +2,7 @@
 
     python benchmarks/manipulation_learning.py franka-lift-cube --minutes 30 [--backend torch]
     python benchmarks/manipulation_learning.py franka-open-cabinet --run runs/…/RUN   # evaluate only
+    python benchmarks/manipulation_learning.py franka-lift-cube --resume runs/…/RUN --minutes 20
 
 1. Runs `motrix train ENV` as a user would and stops it gracefully (SIGINT: the trainer writes
    a final checkpoint) when the wall budget is spent, or lets it finish its env-step budget.
@@ -36,9 +37,12 @@ TASKS = {  # reward terms and metrics whose curves are printed
 
 
 def train(args: argparse.Namespace) -> tuple[Path, float, int]:
-    cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
-           "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
-           *sum((["--set", s] for s in args.set), [])]
+    if args.resume:  # continue an earlier run (its own config) for another --minutes
+        cmd = ["motrix", "train", args.env, "--resume", args.resume]
+    else:
+        cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
+               "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
+               *sum((["--set", s] for s in args.set), [])]
     print("$", " ".join(cmd), flush=True)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -106,6 +110,7 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], help="RL config override, as for motrix train")
     parser.add_argument("--runs-dir", default="runs/bench-manipulation")
     parser.add_argument("--run", help="skip training: evaluate this run directory")
+    parser.add_argument("--resume", help="train this earlier run on for --minutes, then evaluate it")
     parser.add_argument("--episodes", type=int, default=256)
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
