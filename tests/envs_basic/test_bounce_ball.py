@@ -6,14 +6,14 @@ from __future__ import annotations
 import importlib.resources
 
 import gymnasium as gym
+import motrix
 import numpy as np
 import pytest
-
-import motrix
 from motrix.registry import get_env
 from motrix_envs_basic.bounce_ball.cfg import BounceBallCfg
 from motrix_envs_basic.bounce_ball.env import ballistic_apex, face_normal
 from motrix_envs_basic.common import inertia
+
 from tests.conftest import run_motrix
 from tests.envs_basic.conftest import zeros
 

@@ -25,9 +25,9 @@ from typing import Any
 import gymnasium as gym
 import motrixsim
 import numpy as np
+from motrix.env import NpEnv, NpEnvState
 from motrixsim import query
 
-from motrix.env import NpEnv, NpEnvState
 from motrix_envs_basic.bounce_ball.cfg import BounceBallCfg
 from motrix_envs_basic.common.rewards import tolerance
 
@@ -81,7 +81,7 @@ class BounceBallEnv(NpEnv):
         })
         self._query = plan.allocate(self.data)
         self._actions = np.zeros((num_envs, ARM_DOFS), dtype=np.float32)
-        self._dead_steps = max(1, int(round(cfg.dead_seconds / cfg.ctrl_dt)))
+        self._dead_steps = max(1, round(cfg.dead_seconds / cfg.ctrl_dt))
 
     @property
     def observation_space(self) -> gym.spaces.Box:
@@ -111,7 +111,7 @@ class BounceBallEnv(NpEnv):
         for _ in range(2):
             data.reset(self.model, dof_pos=dof_pos, dof_vel=np.zeros(self.model.num_dof_vel, np.float32))
             data.actuator_ctrls = HOME + offset
-            self.model.step_n(data, int(round(1.0 / self.cfg.sim_dt)))
+            self.model.step_n(data, round(1.0 / self.cfg.sim_dt))
             offset = offset - (data.dof_pos[:ARM_DOFS] - HOME)
         return offset.astype(np.float32)
 
