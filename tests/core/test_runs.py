@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 from motrix.config import PPOCfg
 from motrix.env.cfg import EnvCfg
-from motrix.errors import MotrixError, UsageError
+from motrix.errors import CheckpointError, MotrixError, UsageError
 from motrix.runs import RunDir
 from motrix.runs.atomic import atomic_write_with
 from motrix.runs.rundir import initial_metadata
@@ -105,3 +106,48 @@ def test_run_files_are_readable_by_others_as_with_any_file(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert run.metadata_path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_retention_keeps_the_newest_the_best_and_the_latest(tmp_path):
+    store = RunDir.create(tmp_path, "cartpole", "torch").checkpoints("pt")
+    for i, mean in enumerate([10.0, 90.0, 20.0, 30.0, 40.0], 1):
+        store.save(i * 1000, lambda p: p.write_bytes(b"x"), mean_return=mean, keep=2)
+    on_disk = sorted(p.name for p in store.files())
+    assert on_disk == ["step_000000002000.pt", "step_000000004000.pt", "step_000000005000.pt"]  # best + newest 2
+    index = json.loads((store.directory / "index.json").read_text())
+    assert sorted(e["file"] for e in index["all"]) == on_disk
+
+
+def test_a_crash_while_pruning_leaves_an_index_that_names_only_files_on_disk(tmp_path, monkeypatch):
+    store = RunDir.create(tmp_path, "cartpole", "torch").checkpoints("pt")
+    for i in range(1, 4):
+        store.save(i * 1000, lambda p: p.write_bytes(b"x"), mean_return=float(i), keep=2)
+
+    def crash(self, missing_ok=False):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "unlink", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.save(4000, lambda p: p.write_bytes(b"x"), mean_return=4.0, keep=2)
+    monkeypatch.undo()
+    index = json.loads((store.directory / "index.json").read_text())
+    assert all((store.directory / e["file"]).exists() for e in index["all"])
+    assert store.path("latest").name == "step_000000004000.pt"
+
+
+def test_a_missing_index_is_rebuilt_from_the_files_that_verify(tmp_path):
+    store = RunDir.create(tmp_path, "cartpole", "torch").checkpoints("pt")
+    for i in range(1, 4):
+        store.save(i * 1000, lambda p: p.write_bytes(b"good"), mean_return=float(i))
+    (store.directory / "step_000000003000.pt").write_bytes(b"bad")
+    (store.directory / "index.json").unlink()
+
+    def verify(path):
+        if path.read_bytes() != b"good":
+            raise CheckpointError(f"{path} is damaged")
+        return int(path.stem.split("_")[1])
+
+    said = []
+    assert store.latest(verify, said.append).name == "step_000000002000.pt"
+    assert len(said) == 1 and "rebuilt index.json from 2 verified" in said[0] and "step_000000003000.pt" in said[0]
+    assert store.entry("latest").env_steps == 2000

@@ -10,11 +10,20 @@ import sys
 from motrix.errors import UsageError
 
 
-def _canonical(env: str) -> str:
-    """The env's own name for ``env`` (which may be an alias); unknown names fail here, in one line."""
+def _canonical(env: str, what: str | None = None, num_envs: int = 1) -> str:
+    """The env's own name for ``env`` (which may be an alias); unknown names fail here, in one line.
+
+    With ``what`` (``"view"``, ``"bench"``), also checks that ``num_envs`` envs fit in memory.
+    """
     from motrix.registry import get_env
 
-    return get_env(env).name
+    spec = get_env(env)
+    if what is not None:
+        from motrix.env.make import make_env_cfg
+        from motrix.training.resources import check_memory
+
+        check_memory(spec, make_env_cfg(spec), None, what, num_envs)
+    return spec.name
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -56,12 +65,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_runs(args: argparse.Namespace) -> int:
+    from motrix.runs.listing import format_runs, list_runs
+    from motrix.runs.rundir import runs_root
+
+    env = _canonical(args.env) if args.env else None
+    rows = list_runs(runs_root(args.runs_dir), env)
+    print(json.dumps(rows, indent=2) if args.json else format_runs(rows))
+    return 0
+
+
 def cmd_view(args: argparse.Namespace) -> int:
     if args.num_envs <= 0:
         raise UsageError(f"--num-envs must be > 0, got {args.num_envs}")
     from motrix.view import run_view
 
-    described = run_view(_canonical(args.env), num_envs=args.num_envs, steps=args.steps, seed=args.seed,
+    described = run_view(_canonical(args.env, "view", args.num_envs), num_envs=args.num_envs, steps=args.steps, seed=args.seed,
                          video=args.video, video_size=_video_size(args))
     if described:
         print(f"motrix: {described}", file=sys.stderr)
@@ -81,7 +100,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be > 0, got {args.steps}")
     from motrix.bench import format_bench, run_bench
 
-    result = run_bench(_canonical(args.env), num_envs=args.num_envs, steps=args.steps, seed=args.seed)
+    result = run_bench(_canonical(args.env, "bench", args.num_envs), num_envs=args.num_envs, steps=args.steps, seed=args.seed)
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return 0
 

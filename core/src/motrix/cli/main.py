@@ -25,6 +25,7 @@ def _dispatch(args) -> int:
         "train": commands.cmd_train,
         "play": commands.cmd_play,
         "export": commands.cmd_export,
+        "runs": commands.cmd_runs,
         "view": commands.cmd_view,
         "bench": commands.cmd_bench,
         "plot": commands.cmd_plot,

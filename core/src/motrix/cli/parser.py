@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--backend", help="backend to load a bare checkpoint file with")
     export.add_argument("--runs-dir", help="where runs are (default: $MOTRIX_RUNS_DIR or ./runs)")
 
+    runs = sub.add_parser("runs", help="runs under the runs directory: status (stale when dead), env-steps, returns")
+    runs.add_argument("env", nargs="?", help="only this env's runs")
+    runs.add_argument("--runs-dir", help="where runs are (default: $MOTRIX_RUNS_DIR or ./runs)")
+    runs.add_argument("--json", action="store_true")
+
     view = sub.add_parser("view", help="look at an env under random actions")
     view.add_argument("env")
     view.add_argument("--num-envs", type=int, default=4)

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from motrix.config.finite import check_finite
 from motrix.errors import UsageError
 
 T = TypeVar("T", bound="BaseRLCfg")
@@ -31,6 +32,8 @@ class BaseRLCfg:
     """Training budget in env-steps, all envs together (``--steps`` overrides it)."""
     check_point_interval: int = 50
     """Vectorized iterations between checkpoints (TensorBoard is written after every update)."""
+    keep_checkpoints: int = 5
+    """Periodic checkpoints kept: the newest this many, plus the best and the final one (0 keeps all)."""
     target_return: float | None = None
     """Mean episode return counted as solved: time and env-steps to first reach it are reported."""
 
@@ -57,9 +60,12 @@ class BaseRLCfg:
 
     def validate(self) -> None:
         """Raise ``UsageError`` naming the first field whose value cannot work."""
+        check_finite(self)
         for name in ("num_envs", "play_num_envs", "max_env_steps", "check_point_interval"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be > 0, got {getattr(self, name)}")
+        if self.keep_checkpoints < 0:
+            raise UsageError(f"keep_checkpoints must be >= 0 (0 keeps all), got {self.keep_checkpoints}")
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from motrix.config.finite import check_finite
 from motrix.errors import UsageError
 
 
@@ -35,6 +36,7 @@ class EnvCfg:
 
     def validate(self) -> None:
         """Raise ``UsageError`` naming the first inconsistent field."""
+        check_finite(self)
         if not (self.sim_dt > 0 and math.isfinite(self.sim_dt)):
             raise UsageError(f"sim_dt must be a positive number of seconds, got {self.sim_dt}")
         if not (self.ctrl_dt > 0 and math.isfinite(self.ctrl_dt)):

@@ -10,6 +10,7 @@ from typing import Any
 from motrix.errors import UsageError
 from motrix.registry import get_env
 from motrix.training.job import PlayJob, PlayResult
+from motrix.training.resources import check_memory
 from motrix.training.trained import locate
 
 
@@ -41,6 +42,7 @@ def play(request: PlayRequest) -> tuple[PlayResult, Path]:
         return _play_onnx(request, env_spec)
     trained = locate(env_spec, request.run, request.checkpoint, request.runs_dir, request.backend)
     num_envs = _num_envs(request, trained.rl_cfg.play_num_envs)
+    check_memory(env_spec, trained.env_cfg, trained.rl_cfg, "play", num_envs)
     recorder = _video_recorder(request, trained.env_cfg.ctrl_dt) if request.video else None  # fails fast
     job = PlayJob(env_spec=env_spec, env_cfg=trained.env_cfg, rl_cfg=trained.rl_cfg, checkpoint=trained.checkpoint,
                   episodes=request.episodes, num_envs=num_envs, seed=request.seed, recorder=recorder)
@@ -67,7 +69,9 @@ def _play_onnx(request: PlayRequest, env_spec: Any) -> tuple[PlayResult, Path]:
         raise UsageError("--policy plays an ONNX file by itself: drop --run, --checkpoint and --video")
     policy = OnnxPolicy(Path(request.policy))
     env_cfg, play_num_envs = env_cfg_for(policy.path, env_spec)
-    env = make_from_spec(env_spec, env_cfg, _num_envs(request, play_num_envs), seed=request.seed)
+    num_envs = _num_envs(request, play_num_envs)
+    check_memory(env_spec, env_cfg, None, "play", num_envs)
+    env = make_from_spec(env_spec, env_cfg, num_envs, seed=request.seed)
     policy.check_fits(env_spec.name, int(env.observation_space.shape[0]))
     from motrix.training.loop import play_episodes
 

@@ -20,14 +20,16 @@ from motrix.config.file import render as render_config
 from motrix.config.overrides import parse_overrides
 from motrix.env.cfg import EnvCfg
 from motrix.env.make import make_env_cfg
-from motrix.errors import UsageError
+from motrix.errors import MotrixError, UsageError
 from motrix.plugin.specs import BackendSpec, EnvSpec, RLConfigSpec
 from motrix.registry import (
     BackendChoice, backend_has_gpu, explain_backend_choice, get_backend, get_env, get_registry, get_rl_config,
 )
 from motrix.runs.rundir import CONFIG, RunDir, initial_metadata, runs_root
 from motrix.training.job import TrainJob, TrainResult
-from motrix.training.trained import configs_from_metadata
+from motrix.runs.liveness import process_identity
+from motrix.training.resources import check_memory
+from motrix.training.trained import configs_from_metadata, latest_checkpoint
 from motrix.training.signals import graceful_stop
 from motrix.training.versions import collect_versions
 
@@ -77,6 +79,14 @@ def _say(message: str) -> None:
 
 def _load_trainer(backend: BackendSpec) -> Any:
     return backend.load_trainer_class()()
+
+
+def _record_end(run: RunDir, **changes: Any) -> None:
+    """How a run ended, into its metadata when the disk still takes it (the error says the rest)."""
+    try:
+        run.update_metadata(**changes)
+    except (OSError, MotrixError):
+        pass
 
 
 def build_rl_cfg(env: str, backend: BackendSpec, request: TrainRequest, base: PPOCfg | None = None,
@@ -161,22 +171,25 @@ def train(request: TrainRequest) -> TrainOutcome:
         rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
         if rl_cfg.num_envs != stored_rl.num_envs:
             raise UsageError("--num-envs cannot change when resuming: the rollout memory is sized by it")
-        resume_from = run.checkpoints(backend.checkpoint_suffix or "ckpt").path("latest")
+        resume_from = latest_checkpoint(run, backend, trainer)
         if resume_from is None:
             raise UsageError(f"run {run.path} has no checkpoint to resume from")
+        check_memory(env_spec, env_cfg, rl_cfg, "train")
         run.update_metadata(status="running", rl_cfg=dataclasses.asdict(rl_cfg),
-                            resumed_from=str(resume_from))
+                            resumed_from=str(resume_from), process=process_identity())
         _write_config(run, request, backend.name, rl_cfg, env_cfg)
     else:
         resolved = resolve_train(request)
         backend, on_gpu = resolved.backend.spec, resolved.on_gpu
         rl_cfg, env_cfg = resolved.rl_cfg, resolved.env_cfg
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
+        check_memory(env_spec, env_cfg, rl_cfg, "train")
         run = RunDir.create(root, request.env, backend.name)
         run.write_metadata({
             **initial_metadata(env=request.env, backend=backend.name, framework=backend.framework,
                                rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager)),
             "defaults_sized_for": "gpu" if on_gpu else "cpu",
+            "process": process_identity(),
         })
         _write_config(run, request, backend.name, rl_cfg, env_cfg)
         if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
@@ -193,10 +206,11 @@ def train(request: TrainRequest) -> TrainOutcome:
             result = trainer.train(job)
         except KeyboardInterrupt:
             # The trainer did not handle it; whatever checkpoint exists is the last complete one.
-            run.update_metadata(status="interrupted")
+            _record_end(run, status="interrupted")
             raise
         except BaseException as exc:
-            run.update_metadata(status="failed", error=f"{type(exc).__name__}: {exc}")
+            _record_end(run, status="failed", error=str(exc) if isinstance(exc, MotrixError)
+                        else f"{type(exc).__name__}: {exc}")
             raise
     status = "interrupted" if result.interrupted else "completed"
     run.update_metadata(

@@ -22,6 +22,7 @@ FIELD_MAP: dict[str, str] = {
     "play_num_envs": "none: used by `motrix play` only",
     "max_env_steps": "none: SequentialTrainerCfg.timesteps = max_batch_env_steps",
     "check_point_interval": "none: motrix writes its own checkpoints every this many iterations",
+    "keep_checkpoints": "none: how many periodic motrix checkpoints a run keeps",
     # networks
     "policy_hidden_layer_sizes": "none: the backend's policy model",
     "value_hidden_layer_sizes": "none: the backend's value model",

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from motrix.errors import MotrixError
+from motrix.runs.checkpoints import CheckpointWriteError
 from motrix.training.checkpoint_header import base_header, check_resumable
 from motrix.training.checkpoint_writer import CheckpointWriter
 from motrix.training.episode_stats import EpisodeStats
@@ -72,7 +74,8 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         mean_return = stats.mean_recent_return()
 
         def write() -> Path:
-            path = store.save(env_steps, lambda tmp: parts.write_checkpoint(tmp, step_header, state), mean_return)
+            path = store.save(env_steps, lambda tmp: parts.write_checkpoint(tmp, step_header, state), mean_return,
+                              keep=cfg.keep_checkpoints)
             job.run.update_metadata(env_steps=env_steps)
             return path
 
@@ -100,17 +103,21 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
     try:
         try:
-            if remaining > 0:
-                clock.restart()
-                trainer.train()
-        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
-            interrupted = True
-            progress.message("interrupted; writing a final checkpoint")
-        iteration = max(writer.last_iteration, start_iteration + agent.iterations_this_run)
-        if iteration > writer.last_iteration or (writer.submitted == 0 and job.resume_from is None):
-            save(iteration)
-    finally:
-        last_path = writer.wait()  # also on errors: no write is left half-way
+            try:
+                if remaining > 0:
+                    clock.restart()
+                    trainer.train()
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
+                interrupted = True
+                progress.message("interrupted; writing a final checkpoint")
+            iteration = max(writer.last_iteration, start_iteration + agent.iterations_this_run)
+            if iteration > writer.last_iteration or (writer.submitted == 0 and job.resume_from is None):
+                save(iteration)
+        finally:
+            last_path = writer.wait()  # also on errors: no write is left half-way
+    except CheckpointWriteError as exc:
+        _close_events(agent, quietly=True)
+        raise MotrixError(f"{exc}; {_how_to_go_on(writer.last_path, job)}") from None
     wall = time.perf_counter() - progress.start_time
     env_steps = iteration * cfg.num_envs
     progress.update(env_steps, stats.mean_recent_return(), force=True)
@@ -153,10 +160,22 @@ def _flush_events(agent: Any) -> None:
         writer.flush()
 
 
-def _close_events(agent: Any) -> None:
+def _close_events(agent: Any, quietly: bool = False) -> None:
     writer = getattr(agent, "writer", None)
     if writer is not None:
-        writer.close()
+        try:
+            writer.close()
+        except Exception:  # a full disk fails the last events too; the checkpoint error says why
+            if not quietly:
+                raise
+
+
+def _how_to_go_on(last: Path | None, job: TrainJob) -> str:
+    """The second half of a failed checkpoint's one line: what is safe, and the command to go on."""
+    if last is None:
+        return f"no checkpoint was completed; free space and train again with `motrix train {job.env_spec.name}`"
+    return (f"the last complete checkpoint is {last}; free space and go on with "
+            f"`motrix train {job.env_spec.name} --resume {job.run.path}`")
 
 
 __all__ = ["load_policy", "play", "train"]

@@ -34,6 +34,12 @@ class SkrlTrainer:
     def play(self, job: PlayJob) -> PlayResult:
         return skrl_loop.play(job, self.parts())
 
+    def checkpoint_env_steps(self, checkpoint_path: Path) -> int:
+        """The env-steps of a checkpoint whose header and digest verify (``CheckpointError`` if not)."""
+        parts = self.parts()
+        header, _ = parts.read_checkpoint(Path(checkpoint_path), parts.device())
+        return int(header["env_steps"])
+
     def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> Any:
         """The deterministic policy of a checkpoint, for ``env`` (``CheckpointError`` if it does not fit)."""
         return skrl_loop.load_policy(self.parts(), Path(checkpoint_path), env_name, env)

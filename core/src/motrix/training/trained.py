@@ -7,6 +7,7 @@ metadata; a bare file outside any run gets the env's defaults).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,16 @@ def backend_for_file(path: Path) -> BackendSpec:
     raise UsageError(f"cannot tell which backend wrote {path.name}; name it with --backend")
 
 
+def latest_checkpoint(run: RunDir, backend: BackendSpec, trainer: Any = None) -> Path | None:
+    """The run's latest checkpoint; a damaged index is rebuilt from the files the backend verifies."""
+    store = run.checkpoints(backend.checkpoint_suffix or "ckpt")
+    trainer = trainer if trainer is not None else backend.load_trainer_class()()
+    verify = getattr(trainer, "checkpoint_env_steps", None)
+    if verify is None:  # a backend that cannot verify its files: the index is all there is
+        return store.path("latest")
+    return store.latest(verify, lambda line: print(line, file=sys.stderr, flush=True))
+
+
 def locate(env_spec: EnvSpec, run: str | None = None, checkpoint: str | None = None, runs_dir: str | None = None,
            backend: str | None = None) -> Trained:
     """The latest checkpoint of ``run`` (default ``latest``), or the file ``checkpoint``."""
@@ -68,8 +79,7 @@ def locate(env_spec: EnvSpec, run: str | None = None, checkpoint: str | None = N
     else:
         found = RunDir.resolve(run or "latest", runs_root(runs_dir), env_spec.name)
         metadata = found.read_metadata()
-        spec = get_backend(metadata["backend"])
-        path = found.checkpoints(spec.checkpoint_suffix or "ckpt").path("latest")
+        path = latest_checkpoint(found, get_backend(metadata["backend"]))
         if path is None:
             raise UsageError(f"run {found.path} has no checkpoint yet; train it longer, or name another run")
 

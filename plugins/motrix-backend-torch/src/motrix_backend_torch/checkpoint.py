@@ -21,6 +21,7 @@ hence the digest. Every failure to read a file becomes one ``CheckpointError`` l
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,11 @@ def save(path: Path, header: dict[str, Any], state: dict[str, Any]) -> None:
         "state": state,
         "digest": digest(header, state),
     }
-    torch.save(payload, path)
+    # Serialized in memory and written as bytes: a full disk is then an OSError naming the
+    # file, where torch's own file writer raises a RuntimeError from C++.
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    Path(path).write_bytes(buffer.getbuffer())
 
 
 def load(path: Path, device: torch.device | str = "cpu") -> tuple[dict[str, Any], dict[str, Any]]:
