@@ -15,6 +15,9 @@ class BounceBallPPO(SuitePPO):
     per env on 2 cores), so the budget is what 2 cores step in about half an hour. A small
     initial action noise (std 0.37 of the 0.02 rad target step) keeps early episodes close to
     the still paddle, which already bounces the ball a few times, instead of throwing it off.
+    Measured (benchmarks/bounce_ball_learning.py, torch, seed 0): training episodes pass 80 %
+    success after 1.5 M env-steps; the full 10 M took 29 minutes on 2 busy cores and plays
+    256 of 256 episodes to success.
     """
 
     max_env_steps: int = 10_000_000
