@@ -26,6 +26,7 @@ import gymnasium as gym
 import motrixsim
 import numpy as np
 from motrix.env import NpEnv, NpEnvState
+from motrix.env.layout import ObsSlice
 from motrixsim import query
 
 from motrix_envs_basic.bounce_ball.cfg import BounceBallCfg
@@ -90,6 +91,31 @@ class BounceBallEnv(NpEnv):
     @property
     def action_space(self) -> gym.spaces.Box:
         return self._action_space
+
+    def observation_layout(self) -> tuple[ObsSlice, ...]:
+        joints = "j1 (base yaw), j2 (shoulder), j3 (elbow), j4 (forearm roll), j5 (wrist pitch), j6 (paddle roll)"
+        return (
+            ObsSlice("joint_pos", 6, f"joint angles from home (all 0), rad, in the order {joints}"),
+            ObsSlice("joint_vel", 6, "joint velocities, rad/s, same order"),
+            ObsSlice("target_error", 6, "servo targets minus joint angles, rad, same order"),
+            ObsSlice("ball_pos", 3, "ball centre minus paddle face centre, world frame, m (x forward, z up)"),
+            ObsSlice("ball_vel", 3, "ball linear velocity, world frame, m/s"),
+            ObsSlice("ball_spin", 3, "ball angular velocity, world frame, rad/s"),
+            ObsSlice("paddle_pos", 3, "paddle face centre minus its home position, world frame, m"),
+            ObsSlice("paddle_normal", 3, "unit normal of the paddle face, world frame ((0, 0, 1) level)"),
+        )
+
+    def action_meaning(self) -> dict[str, Any]:
+        return {
+            "size": ARM_DOFS,
+            "kind": "joint position-target deltas for position servos",
+            "joint_order": list(self.model.joint_names[:ARM_DOFS]),
+            "target": "previous target + action_scale * clip(action, -1, 1), within the joint ranges",
+            "action_scale": float(self.cfg.action_scale),
+            "servo_command": "target + gravity_offset (holds the arm still against gravity at home)",
+            "gravity_offset": self._gravity_offset.astype(float).tolist(),
+            "low": -1.0, "high": 1.0,
+        }
 
     @property
     def paddle_home(self) -> np.ndarray:
