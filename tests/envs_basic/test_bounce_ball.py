@@ -75,6 +75,10 @@ def test_spaces():
     env = motrix.make("bounce-ball")
     assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (33,), np.float32)
     assert env.action_space == gym.spaces.Box(-1.0, 1.0, (6,), np.float32)
+    layout = [(piece.name, piece.size) for piece in env.observation_layout()]
+    assert layout == [("joint_pos", 6), ("joint_vel", 6), ("target_error", 6), ("ball_pos", 3), ("ball_vel", 3),
+                      ("ball_spin", 3), ("paddle_pos", 3), ("paddle_normal", 3)]
+    assert env.action_meaning()["joint_order"] == ["j1", "j2", "j3", "j4", "j5", "j6"]
 
 
 # -- the model -------------------------------------------------------------------------------
