@@ -290,3 +290,15 @@ def test_trains_through_the_cli_under_the_seed_name(tmp_path):
     assert result.returncode == 0, result.stderr
     run = tmp_path / "bounce-ball"
     assert run.is_dir() and len(list(run.iterdir())) == 1
+
+
+def test_ball_spin_is_observed_in_the_world_frame():
+    """MotrixSim reports a free body's angular velocity in its own frame; the observation turns it."""
+    env = make(num_envs=1)
+    place_ball(env, 0.5)
+    pos, vel = env.data.dof_pos.copy(), env.data.dof_vel.copy()
+    pos[0, 9:13] = (0.0, 0.0, np.sin(np.pi / 4), np.cos(np.pi / 4))  # turned 90 degrees about z
+    vel[0, 9:12] = (5.0, 0.0, 0.0)  # spinning about its own x axis = the world's y axis
+    env.data.reset(env.model, dof_pos=pos, dof_vel=vel, forward_kinematic=True)
+    state = env.step(zeros(env))
+    np.testing.assert_allclose(state.obs[0, 24:27], [0.0, 5.0, 0.0], atol=1e-3)
