@@ -55,9 +55,6 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         start_iteration = int(resume_header["env_steps"]) // cfg.num_envs
     remaining = max(0, total_iterations - start_iteration)
     total_env_steps = total_iterations * cfg.num_envs
-    progress = Progress(parts.label, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
-    # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
-    target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
     stats = EpisodeStats(cfg.num_envs)
 
     # Checkpoints: the state is copied to the host here; encoding, writing and fsync-ing it
@@ -82,14 +79,18 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         writer.submit(iteration, write)
         _flush_events(agent)
 
-    # The agent, told how to report each iteration: progress line, time-to-target, checkpoints
-    monitor = IterationMonitor(num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval,
-                               progress=progress, target=target, stats=stats, save=save)
+    # The agent, told to report each iteration to the monitor below (progress line,
+    # time-to-target, checkpoints), whose clock starts once the agent is built
     context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path, start_iteration=start_iteration,
-                           episode_stats=stats, clock=clock, on_iteration=monitor)
+                           episode_stats=stats, clock=clock, on_iteration=lambda iteration: monitor(iteration))
     agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
     if resume_state is not None:
         parts.restore(agent, resume_state, job.resume_from)
+    progress = Progress(parts.label, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
+    # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
+    target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
+    monitor = IterationMonitor(num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval,
+                               progress=progress, target=target, stats=stats, save=save)
     device_line, device_metadata = parts.report(device, agent)
     progress.message(f"device {device_line}")
     job.run.update_metadata(device=parts.describe(device), **process_metadata, **device_metadata)
