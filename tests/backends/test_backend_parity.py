@@ -39,7 +39,8 @@ def test_metadata_env_steps_advance_with_every_checkpoint_while_training(tmp_pat
     # a checkpoint every 20 iterations of 100 envs: 2,000 env-steps apart, dozens in the run
     proc = subprocess.Popen(
         [sys.executable, "-m", "motrix", "train", "cartpole", "--backend", backend, "--seed", str(SEED),
-         "--steps", "80000", "--set", "check_point_interval=20", "--runs-dir", str(tmp_path)],
+         "--steps", "80000", "--set", "check_point_interval=20", "--set", "keep_checkpoints=0",
+         "--runs-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     seen: list[int] = []
