@@ -1,4 +1,4 @@
-"""RL training configs: ``BaseRLCfg`` and ``PPOCfg`` (fields of the seed documents).
+"""RL training configs: ``BaseRLCfg`` and ``PPOCfg`` (the PPO fields MotrixLab configs have, under the same names).
 
 Env plugins subclass ``PPOCfg`` and change defaults; backends translate it to their RL
 framework. Every field has a one-line docstring; ``motrix train --set key=value`` parses

@@ -1,9 +1,9 @@
 """``PPOCfg`` → the keyword values of skrl 2.x ``PPO_CFG``, shared by every skrl backend.
 
 Framework-free (no torch, JAX or skrl import): each backend feeds ``agent_kwargs`` to its
-own ``PPO_CFG(...)`` and adds the classes only it can name (scaler, scheduler). The
-seed documents describe skrl 1.x names; the skrl 2.x name of every ``PPOCfg`` field, or why
-it has none, is in ``FIELD_MAP``, and a test checks that no field is left out.
+own ``PPO_CFG(...)`` and adds the classes only it can name (scaler, scheduler). Some
+``PPOCfg`` names are skrl 1.x's (as in MotrixLab's configs); the skrl 2.x name of every
+field, or why it has none, is in ``FIELD_MAP``, and a test checks that no field is left out.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 - The loop's bookkeeping (episode statistics, the per-iteration hook, TensorBoard at the
   global env-step) comes from the core's ``LoopAgent``.
 - ``record_transition``: per-env episode returns and per-term reward / metric totals from
-  the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as the seed's custom
+  the env's own arrays (``info["Reward"]``, ``info["metrics"]``), as MotrixLab's custom
   agent does; and the observation an episode really ended on in place of the post-reset
   one, so that time-limit bootstrapping values the right state. skrl's PPO part (bootstrap,
   memory) is written out here so that skrl's curves come from NumPy (``SkrlCurves``)
