@@ -1,0 +1,41 @@
+"""What the learning benchmarks share: a real `motrix train` for a wall budget, and its curves."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def train_for(cmd: list[str], minutes: float) -> tuple[Path, float, int]:
+    """Run ``cmd`` (a `motrix train …`) for at most ``minutes``: (run directory, wall seconds, exit code).
+
+    Past the budget it gets SIGINT, as Ctrl-C: a final checkpoint, status ``interrupted``.
+    """
+    print("$", " ".join(cmd), flush=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        proc.wait(timeout=minutes * 60)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=300)
+    wall = time.perf_counter() - start
+    run = Path(proc.stdout.read().strip().splitlines()[-1])
+    return run, wall, proc.returncode
+
+
+def curve_ends(run: Path, tags: Iterable[str]) -> dict[str, tuple[tuple[int, float], tuple[int, float]]]:
+    """First and last ``(env-steps, value)`` of each TensorBoard scalar ``tags`` the run has."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(run), size_guidance={"scalars": 0})
+    acc.Reload()
+    out = {}
+    for tag in tags:
+        if tag in acc.Tags()["scalars"]:
+            events = acc.Scalars(tag)
+            out[tag] = ((events[0].step, events[0].value), (events[-1].step, events[-1].value))
+    return out
