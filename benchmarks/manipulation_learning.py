@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from learning_runs import curve_ends, train_for  # noqa: E402
 
 TASKS = {  # reward terms and metrics whose curves are printed
     "franka-lift-cube": (("reach", "grasp", "lift", "target", "target_fine"),
@@ -43,33 +43,13 @@ def train(args: argparse.Namespace) -> tuple[Path, float, int]:
         cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
                "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
                *sum((["--set", s] for s in args.set), [])]
-    print("$", " ".join(cmd), flush=True)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    try:
-        proc.wait(timeout=args.minutes * 60)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)  # graceful: a final checkpoint, status "interrupted"
-        proc.wait(timeout=300)
-    wall = time.perf_counter() - start
-    run = Path(proc.stdout.read().strip().splitlines()[-1])
-    return run, wall, proc.returncode
+    return train_for(cmd, args.minutes)
 
 
 def curves(run: Path, env: str) -> dict[str, tuple[tuple[int, float], tuple[int, float]]]:
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-
-    acc = EventAccumulator(str(run), size_guidance={"scalars": 0})
-    acc.Reload()
     terms, metrics = TASKS[env]
     tags = [f"Reward / Instant / {t}" for t in terms] + [f"Metrics / Instant / {m}" for m in metrics]
-    tags += ["Reward / Total reward (mean)", "Episode / Total timesteps (mean)"]
-    out = {}
-    for tag in tags:
-        if tag in acc.Tags()["scalars"]:
-            events = acc.Scalars(tag)
-            out[tag] = ((events[0].step, events[0].value), (events[-1].step, events[-1].value))
-    return out
+    return curve_ends(run, [*tags, "Reward / Total reward (mean)", "Episode / Total timesteps (mean)"])
 
 
 def physics_success(env) -> np.ndarray:
