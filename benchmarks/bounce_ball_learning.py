@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_runs import curve_ends, train_for  # noqa: E402
+from learning_runs import curve_ends, print_run, train_for  # noqa: E402
 
 ENV = "bounce-ball"
 PLAY_SEED = 1234
@@ -139,12 +139,8 @@ def main() -> int:
         run, wall, code = Path(args.run), None, None
     else:
         run, wall, code = train(args)
-    meta = json.loads((run / "metadata.json").read_text())
-    print(f"run {run}: status {meta['status']}, {meta.get('env_steps', 0):,} env-steps"
-          + (f" in {wall / 60:.1f} min (exit {code})" if wall else ""))
     first_last = curves(run)
-    for tag, ((s0, v0), (s1, v1)) in first_last.items():
-        print(f"  {tag:32s} first {v0:9.3f} (at {s0:,})  last {v1:9.3f} (at {s1:,})")
+    meta = print_run(run, wall, code, first_last)
 
     import motrix
     from motrix.registry import get_backend

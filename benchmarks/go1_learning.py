@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_runs import curve_ends, train_for  # noqa: E402
+from learning_runs import curve_ends, print_run, train_for  # noqa: E402
 
 CURVES = ("Reward / Episode / tracking_lin_vel", "Reward / Episode / tracking_ang_vel",
           "Metrics / Instant / forward_velocity_error", "Episode / Length (mean)")
@@ -70,12 +70,8 @@ def main() -> None:
         run, wall, code = Path(args.run), None, None
     else:
         run, wall, code = train(args)
-    meta = json.loads((run / "metadata.json").read_text())
-    print(f"run {run}: status {meta['status']}, {meta.get('env_steps', 0):,} env-steps"
-          + (f" in {wall / 60:.1f} min (exit {code})" if wall else ""))
     first_last = curves(run)
-    for tag, ((s0, v0), (s1, v1)) in first_last.items():
-        print(f"  {tag:45s} first {v0:8.3f} (at {s0:,})  last {v1:8.3f} (at {s1:,})")
+    meta = print_run(run, wall, code, first_last)
 
     import motrix
     from motrix.registry import get_backend

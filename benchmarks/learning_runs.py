@@ -39,3 +39,17 @@ def curve_ends(run: Path, tags: Iterable[str]) -> dict[str, tuple[tuple[int, flo
             events = acc.Scalars(tag)
             out[tag] = ((events[0].step, events[0].value), (events[-1].step, events[-1].value))
     return out
+
+
+def print_run(run: Path, wall: float | None, code: int | None,
+              ends: dict[str, tuple[tuple[int, float], tuple[int, float]]]) -> dict:
+    """Print the run's status line and each curve's first and last value; return its metadata."""
+    import json
+
+    meta = json.loads((run / "metadata.json").read_text())
+    print(f"run {run}: status {meta['status']}, {meta.get('env_steps', 0):,} env-steps"
+          + (f" in {wall / 60:.1f} min (exit {code})" if wall else ""))
+    width = max((len(tag) for tag in ends), default=0)
+    for tag, ((s0, v0), (s1, v1)) in ends.items():
+        print(f"  {tag:{width}s} first {v0:9.3f} (at {s0:,})  last {v1:9.3f} (at {s1:,})")
+    return meta

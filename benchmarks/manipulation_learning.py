@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_runs import curve_ends, train_for  # noqa: E402
+from learning_runs import curve_ends, print_run, train_for  # noqa: E402
 
 TASKS = {  # reward terms and metrics whose curves are printed
     "franka-lift-cube": (("reach", "grasp", "lift", "target", "target_fine"),
@@ -103,12 +103,8 @@ def main() -> int:
             parser.error(f"--run {run}: not a run directory (no metadata.json)")
     else:
         run, wall, code = train(args)
-    meta = json.loads((run / "metadata.json").read_text())
-    print(f"run {run}: status {meta['status']}, {meta.get('env_steps', 0):,} env-steps"
-          + (f" in {wall / 60:.1f} min (exit {code})" if wall else ""))
     first_last = curves(run, args.env)
-    for tag, ((s0, v0), (s1, v1)) in first_last.items():
-        print(f"  {tag:40s} first {v0:9.4f} (at {s0:,})  last {v1:9.4f} (at {s1:,})")
+    meta = print_run(run, wall, code, first_last)
 
     import motrix
     from motrix.registry import get_backend
