@@ -23,14 +23,20 @@ from motrix.env.make import make_env_cfg
 from motrix.errors import MotrixError, UsageError
 from motrix.plugin.specs import BackendSpec, EnvSpec, RLConfigSpec
 from motrix.registry import (
-    BackendChoice, backend_has_gpu, explain_backend_choice, get_backend, get_env, get_registry, get_rl_config,
+    BackendChoice,
+    backend_has_gpu,
+    explain_backend_choice,
+    get_backend,
+    get_env,
+    get_registry,
+    get_rl_config,
 )
+from motrix.runs.liveness import process_identity
 from motrix.runs.rundir import CONFIG, RunDir, initial_metadata, runs_root
 from motrix.training.job import TrainJob, TrainResult
-from motrix.runs.liveness import process_identity
 from motrix.training.resources import check_memory
-from motrix.training.trained import configs_from_metadata, latest_checkpoint
 from motrix.training.signals import graceful_stop
+from motrix.training.trained import configs_from_metadata, latest_checkpoint
 from motrix.training.versions import collect_versions
 
 
