@@ -82,6 +82,10 @@ class NpEnv(abc.ABC):
         """All envs' physics state, one batched ``SceneData``."""
         self.np_random = np.random.default_rng()
         """Generator for initial states and any other randomness; set by ``seed``."""
+        self.reset_ids = np.arange(self.num_envs)
+        """Indices of the envs the running ``reset`` call handles (all of them in
+        ``init_state``): for envs that keep per-env state across episodes, e.g. a terrain
+        curriculum that moves a robot to a harder level after a good episode."""
         self._state: NpEnvState | None = None
         self._substeps = cfg.sim_substeps
         self._max_steps = cfg.max_episode_steps
@@ -156,6 +160,7 @@ class NpEnv(abc.ABC):
     def init_state(self) -> NpEnvState:
         """Reset every env and return the initial state."""
         self._cache_spaces()
+        self.reset_ids = np.arange(self.num_envs)
         obs, info = self.reset(self.data)
         obs = self._checked_obs(obs, self.num_envs, "reset")
         info = dict(info)
@@ -214,6 +219,7 @@ class NpEnv(abc.ABC):
         final_obs = obs
         if done.any():
             idx = done.nonzero()[0]
+            self.reset_ids = idx
             reset_obs, reset_info = self.reset(subset(self.data, idx))
             if np.shape(reset_obs) != (idx.size, *self._obs_shape):  # type: ignore[misc]
                 raise ValueError(f"{type(self).__name__}.reset returned obs of shape {np.shape(reset_obs)}, "
