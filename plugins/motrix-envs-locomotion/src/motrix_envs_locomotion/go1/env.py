@@ -22,10 +22,12 @@ from motrixsim import query
 from motrix.env import NpEnv, NpEnvState
 from motrix.env.layout import ObsSlice
 
+from . import levels as L
 from . import model as G
 from . import rewards as R
 from . import terrain as T
-from .cfg import Go1Cfg
+from .cfg import Go1Cfg, Go1TerrainCfg
+from .curriculum import Curriculum, Rules
 
 OBS_DIM = 48
 _DOWN = np.array([0.0, 0.0, -1.0], dtype=np.float32)
@@ -43,6 +45,12 @@ def quat_rotate_inverse(quat_xyzw: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def make_terrain(cfg: Go1Cfg) -> T.Terrain | None:
+    if isinstance(cfg, Go1TerrainCfg) and cfg.terrain != "flat":  # a grid of levels
+        grid = L.Grid(cfg.terrain_levels, cfg.terrain_columns, cfg.terrain_tile_size)
+        difficulty = L.linear_levels(cfg.level_range, cfg.terrain_levels)
+        if cfg.terrain == "rough":
+            return L.rough_levels(grid, difficulty, cfg.terrain_seed)
+        return L.stairs_levels(grid, difficulty)
     if cfg.terrain == "rough":
         return T.rough(cfg.terrain_seed)
     if cfg.terrain == "stairs":
@@ -58,6 +66,15 @@ class Go1Env(NpEnv):
     def __init__(self, cfg: Go1Cfg, num_envs: int = 1) -> None:
         self.terrain = make_terrain(cfg)
         super().__init__(cfg, num_envs)
+        self.grid: L.Grid | None = None
+        """Where the terrain levels lie (None: one terrain, no levels)."""
+        self.curriculum: Curriculum | None = None
+        """Each env's terrain level and the bookkeeping that moves it (with `grid`)."""
+        if isinstance(cfg, Go1TerrainCfg) and self.terrain is not None:
+            self.grid = L.Grid(cfg.terrain_levels, cfg.terrain_columns, cfg.terrain_tile_size)
+            rules = Rules(cfg.terrain_levels, cfg.curriculum_promote_distance, cfg.curriculum_demote_fraction)
+            self.curriculum = Curriculum(self.num_envs, rules, cfg.curriculum_start_levels,
+                                         adaptive=cfg.curriculum, fixed_level=cfg.terrain_level)
         self.model.reports.contact_forces = True
         self._observation_space = gym.spaces.Box(-np.inf, np.inf, (OBS_DIM,), dtype=np.float32)
         self._action_space = gym.spaces.Box(-1.0, 1.0, (12,), dtype=np.float32)
@@ -111,6 +128,8 @@ class Go1Env(NpEnv):
         foot_contact = np.linalg.norm(foot_force, axis=2) > 1.0
 
         command = info["command"]
+        if self.curriculum is not None:
+            self.curriculum.track(command, cfg.ctrl_dt)
         air_time = info["feet_air_time"] + np.float32(cfg.ctrl_dt)
         first_contact = (info["feet_air_time"] > 0) & foot_contact
         torque = np.clip(cfg.kp * (self.joint_targets(actions) - joint_pos) - cfg.kd * joint_vel,
@@ -143,6 +162,8 @@ class Go1Env(NpEnv):
 
         upright = -gravity[:, 2]
         state.terminated = trunk_contact | (upright < cfg.fall_upright_threshold)
+        if self.curriculum is not None:
+            self.curriculum.fell[:] = state.terminated
         state.obs = self.observation(lin_vel, ang_vel, gravity, command, joint_pos, joint_vel, actions)
         state.reward = reward
         info.update(
@@ -156,6 +177,8 @@ class Go1Env(NpEnv):
             "yaw_rate_error": np.abs(command[:, 2] - ang_vel[:, 2]),
             "base_height": pos[:, 2] - self._ground(pos[:, 0], pos[:, 1]),
         }
+        if self.curriculum is not None:  # its mean over envs is the curriculum's progress curve
+            info["metrics"]["terrain_level"] = self.curriculum.level.astype(np.float32)
         return state
 
     def observation_layout(self) -> tuple[ObsSlice, ...]:
@@ -193,6 +216,11 @@ class Go1Env(NpEnv):
         )
 
     # -- episodes ----------------------------------------------------------------------
+    def init_state(self):
+        if self.curriculum is not None:
+            self.curriculum.restart()  # start levels are drawn again
+        return super().init_state()
+
     def sample_commands(self, n: int) -> np.ndarray:
         """(n, 3) commands [vx, vy, yaw rate], uniform in the configured ranges."""
         cfg, rng = self.cfg, self.np_random
@@ -207,8 +235,12 @@ class Go1Env(NpEnv):
             return np.zeros_like(x)
         return self.terrain.height_at(x, y).astype(np.float32)
 
-    def _spawn_xy(self, n: int) -> np.ndarray:
+    def _spawn_xy(self, n: int, final_xy: np.ndarray) -> np.ndarray:
         rng = self.np_random
+        if self.curriculum is not None:  # a tile of each robot's level, near its centre
+            level = self.curriculum.levels_for(self.reset_ids, final_xy, rng)
+            column = rng.integers(0, self.grid.columns, size=n)
+            return self.grid.centre(level, column) + rng.uniform(-0.2, 0.2, size=(n, 2)).astype(np.float32)
         if self.terrain is None:
             return np.zeros((n, 2), dtype=np.float32)
         if self.cfg.terrain == "stairs":  # on the top platform
@@ -218,7 +250,13 @@ class Go1Env(NpEnv):
 
     def reset(self, data: motrixsim.SceneData) -> tuple[np.ndarray, dict[str, Any]]:
         n, rng, cfg = data.shape[0], self.np_random, self.cfg
-        xy = self._spawn_xy(n)
+        final_xy = None
+        if self.curriculum is not None:
+            if n != len(self.reset_ids):  # the base sets reset_ids; a direct call must too
+                raise RuntimeError(f"{type(self).__name__}.reset: {n} envs given, reset_ids names {len(self.reset_ids)}")
+            # Where the ending episodes ended: the curriculum's measure of how far each robot got.
+            final_xy = data.dof_pos[:, :2]
+        xy = self._spawn_xy(n, final_xy)
         ground = np.max([self._ground(xy[:, 0] + dx, xy[:, 1] + dy) for dx, dy in _FOOTPRINT], axis=0)
         dof_pos = G.standing_dof_pos(self.model, n, ground=ground, xy=xy)
         yaw = rng.uniform(-np.pi, np.pi, size=n)
@@ -226,6 +264,8 @@ class Go1Env(NpEnv):
         dof_pos[:, 7:] += rng.uniform(-cfg.reset_joint_noise, cfg.reset_joint_noise, size=(n, 12))
         dof_vel = np.zeros((n, self.model.num_dof_vel), dtype=np.float32)
         data.reset(self.model, dof_pos=dof_pos, dof_vel=dof_vel)
+        if self.curriculum is not None:
+            self.curriculum.spawned(self.reset_ids, xy, yaw)
 
         command = self.sample_commands(n)
         zeros3 = np.zeros((n, 3), dtype=np.float32)

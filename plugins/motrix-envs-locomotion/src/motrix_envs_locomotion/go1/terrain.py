@@ -103,6 +103,24 @@ def _grid(size: float, cell: float) -> int:
     return n if n % 2 == 1 else n + 1
 
 
+def value_noise(rng: np.random.Generator, xs: np.ndarray, ys: np.ndarray, size_x: float,
+                size_y: float, feature: float) -> np.ndarray:
+    """Two octaves of value noise on the grid ys x xs (rows y, columns x) covering a centred
+    `size_x` x `size_y` rectangle: uniform values on a lattice with spacing `feature`,
+    bilinearly interpolated, plus the same at feature / 2 with 1/4 weight."""
+    h = np.zeros((ys.size, xs.size))
+    for weight, scale in ((1.0, feature), (0.25, feature / 2.0)):
+        mx, my = int(np.ceil(size_x / scale)) + 2, int(np.ceil(size_y / scale)) + 2
+        lattice = rng.uniform(-1.0, 1.0, size=(my, mx))
+        tx, ty = (xs + size_x / 2) / scale, (ys + size_y / 2) / scale  # lattice coordinates, >= 0
+        jx, iy = np.minimum(np.floor(tx).astype(int), mx - 2), np.minimum(np.floor(ty).astype(int), my - 2)
+        fx, fy = tx - jx, ty - iy
+        # separable bilinear interpolation: rows (y) then columns (x)
+        rows = lattice[iy] * (1 - fy)[:, None] + lattice[iy + 1] * fy[:, None]
+        h += weight * (rows[:, jx] * (1 - fx)[None, :] + rows[:, jx + 1] * fx[None, :])
+    return h
+
+
 def rough(seed: int, size: float = 8.0, cell: float = 0.1, amplitude: float = 0.04,
           feature: float = 0.4, flat_radius: float = 0.5) -> HeightField:
     """Smooth random bumps: peak-to-peak `amplitude` metres, lateral scale `feature` metres.
@@ -117,16 +135,7 @@ def rough(seed: int, size: float = 8.0, cell: float = 0.1, amplitude: float = 0.
     rng = np.random.default_rng(seed)
     n = _grid(size, cell)
     coords = (np.arange(n) - (n - 1) / 2) * cell
-    h = np.zeros((n, n))
-    for weight, scale in ((1.0, feature), (0.25, feature / 2.0)):
-        m = int(np.ceil(size / scale)) + 2
-        lattice = rng.uniform(-1.0, 1.0, size=(m, m))
-        t = (coords + size / 2) / scale  # lattice coordinates, >= 0
-        i = np.minimum(np.floor(t).astype(int), m - 2)
-        f = t - i
-        # separable bilinear interpolation: rows (y) then columns (x)
-        rows = lattice[i] * (1 - f)[:, None] + lattice[i + 1] * f[:, None]
-        h += weight * (rows[:, i] * (1 - f)[None, :] + rows[:, i + 1] * f[None, :])
+    h = value_noise(rng, coords, coords, size, size, feature)
     h -= h.mean()
     h *= amplitude / max(float(np.ptp(h)), 1e-9)
     if flat_radius > 0:
