@@ -117,8 +117,8 @@ def evaluate_grid(policy: Policy, env_name: str = "go1", *, robots_per_command: 
         envs.append(env)
         probes.append(_Probe(env, np.asarray(command, dtype=np.float32)))
     obs = np.concatenate([env.init_state().obs for env in envs])
-    steps = int(round(seconds / envs[0].cfg.ctrl_dt))
-    skip = int(round(skip_seconds / envs[0].cfg.ctrl_dt))
+    steps = round(seconds / envs[0].cfg.ctrl_dt)
+    skip = round(skip_seconds / envs[0].cfg.ctrl_dt)
     planar = np.zeros(len(envs))
     yaw = np.zeros(len(envs))
     n = robots_per_command

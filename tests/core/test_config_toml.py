@@ -13,6 +13,7 @@ import pytest
 from motrix.config import PPOCfg
 from motrix.config import toml as mtoml
 from motrix.config.file import ConfigFile, coerce, render
+from motrix.config.nested import apply
 from motrix.env.cfg import EnvCfg
 from motrix.errors import PluginError, UsageError
 from motrix.registry import get_registry
@@ -53,7 +54,8 @@ def write_and_read(tmp_path: Path, rl, env) -> tuple[object, object]:
     path = tmp_path / "config.toml"
     path.write_text(render(rl, env, ["a header", ""]))
     file = ConfigFile.read(path)
-    return type(rl)(**file.rl_values(type(rl))), type(env)(**file.env_values(type(env)))
+    # env values may name fields of nested groups by dotted keys (randomization.push.velocity)
+    return type(rl)(**file.rl_values(type(rl))), apply(type(env)(), file.env_values(type(env)))
 
 
 #: Our distributions: their configs must all load (a plugin still being written may not yet).

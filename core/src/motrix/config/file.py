@@ -7,7 +7,6 @@ close matches) or the value and the type it should have.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import types
 import typing
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motrix.config import toml
+from motrix.config import nested, toml
 from motrix.config.overrides import field_types
 from motrix.errors import UsageError
 
@@ -61,22 +60,32 @@ class ConfigFile:
         return typed_values(cls, self.env, f"{self.path}: [env]")
 
 
-def typed_values(cls: type, values: dict[str, Any], where: str) -> dict[str, Any]:
-    """``values`` checked and converted to the types of ``cls``'s fields."""
+def typed_values(cls: type, values: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+    """``values`` checked and converted to the types of ``cls``'s fields.
+
+    A table under a nested config group's key (``randomization.push.velocity = ...`` is TOML
+    for one) gives dotted keys, one per value it names (``nested.apply`` writes them in).
+    """
     types_by_name = field_types(cls)
     result = {}
     for key, value in values.items():
         if key not in types_by_name:
             close = difflib.get_close_matches(key, types_by_name, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise UsageError(f"{where} unknown key {key!r} for {cls.__name__}{hint} "
+            raise UsageError(f"{where} unknown key {prefix + key!r} for {cls.__name__}{hint} "
                              f"(keys: {', '.join(sorted(types_by_name))})")
         tp = types_by_name[key]
+        if nested.is_config(tp):
+            if not isinstance(value, dict):
+                raise UsageError(f"{where} {prefix + key}: a group of settings, write a table of its fields "
+                                 f"({', '.join(field_types(tp))})")
+            result.update(typed_values(tp, value, where, f"{prefix}{key}."))
+            continue
         try:
-            result[key] = coerce(value, tp)
+            result[prefix + key] = coerce(value, tp)
         except ValueError:
             shown = toml.format_value(value) if not isinstance(value, dict) else "a table"
-            raise UsageError(f"{where} {key} = {shown}: expected {_expected(tp)}") from None
+            raise UsageError(f"{where} {prefix + key} = {shown}: expected {_expected(tp)}") from None
     return result
 
 
@@ -165,5 +174,6 @@ def render(rl_cfg: Any, env_cfg: Any, header: list[str] = (), skipped: list[str]
 
 
 def _fields(cfg: Any) -> dict[str, Any]:
-    # Only init fields: what a config file can set (derived properties are not fields).
-    return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg) if f.init}
+    # Only init fields: what a config file can set (derived properties are not fields);
+    # nested config groups as dotted keys, which TOML reads back as their tables.
+    return nested.flatten(cfg)

@@ -13,6 +13,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
+from motrix.config import nested
 from motrix.errors import UsageError
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -40,6 +41,9 @@ def type_name(tp: Any) -> str:
         args = [a for a in typing.get_args(tp) if a is not Ellipsis]
         inner = type_name(args[0]) if args else "value"
         return f"comma-separated {inner}s"
+    if origin is dict:
+        args = typing.get_args(tp)
+        return f"comma-separated name:{type_name(args[1]) if args else 'value'} pairs"
     if origin in (typing.Union, types.UnionType):
         return " or ".join(type_name(a) for a in typing.get_args(tp) if a is not type(None))
     return getattr(tp, "__name__", str(tp))
@@ -66,6 +70,15 @@ def parse_value(raw: str, tp: Any) -> Any:
         parts = [p.strip() for p in raw.strip("()[] ").split(",") if p.strip()]
         values = [parse_value(p, inner) for p in parts]
         return tuple(values) if origin is tuple else values
+    if origin is dict:  # name:value,name:value (empty: an empty table)
+        key_tp, value_tp = typing.get_args(tp) or (str, str)
+        out = {}
+        for part in (p.strip() for p in raw.strip("{} ").split(",") if p.strip()):
+            name, sep, value = part.partition(":")
+            if not sep or not name.strip():
+                raise ValueError(raw)
+            out[parse_value(name.strip(), key_tp)] = parse_value(value.strip(), value_tp)
+        return out
     if tp is bool:
         low = raw.lower()
         if low in _TRUE:
@@ -92,19 +105,29 @@ def parse_value(raw: str, tp: Any) -> Any:
 def parse_overrides(
     cls: type, assignments: Iterable[str], flag: str = "--set"
 ) -> dict[str, Any]:
-    """Turn ``["a=1", "b=x"]`` into ``{"a": 1, "b": "x"}`` typed by ``cls``'s fields."""
+    """Turn ``["a=1", "b=x"]`` into ``{"a": 1, "b": "x"}`` typed by ``cls``'s fields.
+
+    A dotted key (``randomization.push.velocity=0.5,1``) sets a field of a nested config
+    group, or one entry of a table field; it stays dotted (``nested.apply`` writes it in).
+    """
     types_by_name = field_types(cls)
     result: dict[str, Any] = {}
     for text in assignments:
         key, raw = split_assignment(text, flag)
-        if key not in types_by_name:
+        if "." in key:
+            tp = nested.resolve(cls, key, flag)
+        elif key not in types_by_name:
             close = difflib.get_close_matches(key, types_by_name, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise UsageError(
                 f"{flag}: unknown key {key!r} for {cls.__name__}{hint} "
                 f"(keys: {', '.join(sorted(types_by_name))})"
             )
-        tp = types_by_name[key]
+        else:
+            tp = types_by_name[key]
+        if nested.is_config(tp):
+            fields = ", ".join(f"{key}.{name}" for name in field_types(tp))
+            raise UsageError(f"{flag} {key}: a group of settings; set its fields ({fields})")
         try:
             result[key] = parse_value(raw, tp)
         except ValueError:
@@ -117,14 +140,18 @@ def parse_overrides(
 def from_dict(cls: type, values: dict[str, Any]) -> Any:
     """Rebuild a config dataclass from ``dataclasses.asdict`` output read back from JSON.
 
-    Keys the class no longer has are ignored; JSON lists become tuples where the field is one.
+    Keys the class no longer has are ignored; JSON lists become tuples where the field is one;
+    nested config groups are rebuilt the same way.
     """
     types_by_name = field_types(cls)
     kwargs: dict[str, Any] = {}
     for name, value in values.items():
         if name not in types_by_name:
             continue
-        if isinstance(value, list) and typing.get_origin(types_by_name[name]) is tuple:
+        tp = types_by_name[name]
+        if isinstance(value, dict) and nested.is_config(tp):
+            value = from_dict(tp, value)
+        if isinstance(value, list) and typing.get_origin(tp) is tuple:
             value = tuple(value)
         kwargs[name] = value
     return cls(**kwargs)

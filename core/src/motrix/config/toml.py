@@ -83,8 +83,10 @@ def dumps(tables: Mapping[str, Mapping[str, Any]], header: Iterable[str] = (),
             lines.append("")
         lines.append(f"[{_key(name)}]")
         for key, value in values.items():
+            # a dotted key is a path into nested tables (config field names have no dots)
+            path = ".".join(_key(part) for part in key.split("."))
             try:
-                lines.append(f"{_key(key)} = {format_value(value)}")
+                lines.append(f"{path} = {format_value(value)}")
             except TypeError as exc:
                 if skipped is None:
                     raise TypeError(f"[{name}] {key}: {exc}") from None

@@ -95,6 +95,8 @@ class NpEnv(abc.ABC):
         # Shared by every state in which no env was invalid; read-only so nobody writes into it.
         self._no_invalid = np.zeros(self.num_envs, dtype=bool)
         self._no_invalid.flags.writeable = False
+        self.randomizer = None
+        """The ``Randomizer`` applying ``cfg.randomization`` (built by ``init_state``); None when it is off."""
 
     # -- what subclasses define ------------------------------------------------------
     def build_model(self) -> motrixsim.SceneModel:
@@ -163,6 +165,9 @@ class NpEnv(abc.ABC):
         self.reset_ids = np.arange(self.num_envs)
         obs, info = self.reset(self.data)
         obs = self._checked_obs(obs, self.num_envs, "reset")
+        if self.cfg.randomization.enabled:
+            self._start_randomization()
+            obs = self.randomizer.noisy(obs)
         info = dict(info)
         self._steps[:] = 0
         info["steps"] = self._steps.copy()
@@ -191,7 +196,12 @@ class NpEnv(abc.ABC):
         state = NpEnvState(prev.data, prev.obs, prev.reward, prev.terminated, prev.truncated,
                            dict(prev.info), prev.final_obs)
         actions, bad_action = self._prepare_actions(actions)
+        randomizer = self.randomizer
+        if randomizer is not None:
+            actions = randomizer.delayed(actions)
         state = self._returned(self.apply_action(actions, state), "apply_action")
+        if randomizer is not None:
+            randomizer.before_physics(self.data)
         self.physics_step()
         state = self._returned(self.update_state(state), "update_state")
 
@@ -209,6 +219,8 @@ class NpEnv(abc.ABC):
             obs[invalid] = 0.0
             reward[invalid] = 0.0
             terminated |= invalid
+        if randomizer is not None:
+            obs = randomizer.noisy(obs)  # final_obs too: the observation the step ended on, as sensed
 
         self._steps += 1
         truncated = self._steps >= self._max_steps
@@ -224,6 +236,9 @@ class NpEnv(abc.ABC):
             if np.shape(reset_obs) != (idx.size, *self._obs_shape):  # type: ignore[misc]
                 raise ValueError(f"{type(self).__name__}.reset returned obs of shape {np.shape(reset_obs)}, "
                                  f"expected {(idx.size, *self._obs_shape)}")  # type: ignore[misc]
+            if randomizer is not None:
+                randomizer.was_reset(self.data, idx)
+                reset_obs = randomizer.noisy(np.array(reset_obs, dtype=np.float32))
             obs = obs.copy()
             obs[idx] = reset_obs
             merge_reset_info(info, reset_info, idx, self.num_envs)
@@ -233,6 +248,15 @@ class NpEnv(abc.ABC):
         return self._state
 
     # -- helpers ---------------------------------------------------------------------
+    def _start_randomization(self) -> None:
+        from motrix.env.randomization.runtime import Randomizer
+
+        if self.randomizer is None:
+            layout = tuple(self.observation_layout())
+            self.randomizer = Randomizer(self.cfg.randomization, self.model, self.num_envs, self.cfg.ctrl_dt,
+                                         layout, self._action_bounds[2], lambda: self.np_random)  # type: ignore[index]
+        self.randomizer.started(self.data)
+
     def _cache_spaces(self) -> None:
         # Spaces may be properties that build a new Box per call; read them once.
         for name in ("observation_space", "action_space"):

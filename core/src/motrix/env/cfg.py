@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from motrix.config.finite import check_finite
+from motrix.env.randomization.cfg import RandomizationCfg
 from motrix.errors import UsageError
 
 
@@ -23,6 +24,8 @@ class EnvCfg:
     """Episode length; episodes are truncated after ``max_episode_steps`` control steps."""
     render_spacing: float = 1.0
     """Distance in metres between envs when several are rendered side by side."""
+    randomization: RandomizationCfg = field(default_factory=RandomizationCfg)
+    """Domain randomization, pushes, observation noise, action delay (off by default; see docs/plugins.md)."""
 
     @property
     def max_episode_steps(self) -> int:
@@ -55,3 +58,4 @@ class EnvCfg:
             raise UsageError(f"max_episode_seconds must be > 0, got {self.max_episode_seconds}")
         if self.render_spacing < 0:
             raise UsageError(f"render_spacing must be >= 0, got {self.render_spacing}")
+        self.randomization.validate()

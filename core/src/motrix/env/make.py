@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
+from motrix.config.nested import apply, resolve
 from motrix.env.cfg import EnvCfg
 from motrix.errors import UsageError
 from motrix.plugin.specs import EnvSpec
@@ -14,15 +15,22 @@ if TYPE_CHECKING:
 
 
 def make_env_cfg(spec: EnvSpec, overrides: dict[str, Any] | None = None) -> EnvCfg:
-    """The env's default config with ``overrides`` applied and validated."""
+    """The env's default config with ``overrides`` applied and validated.
+
+    Keys are field names, or dotted paths into nested config groups
+    (``"randomization.push.velocity"``), applied in order.
+    """
     cfg_cls = spec.load_cfg_class()
     cfg = cfg_cls()
     if overrides:
         names = {f.name for f in dataclasses.fields(cfg)}
-        unknown = sorted(set(overrides) - names)
+        unknown = sorted({key.partition(".")[0] for key in overrides} - names)
         if unknown:
             raise UsageError(f"unknown env config key(s) {', '.join(unknown)} for {spec.name!r}")
-        cfg = dataclasses.replace(cfg, **overrides)
+        for key in overrides:
+            if "." in key:
+                resolve(cfg_cls, key, "env config")
+        cfg = apply(cfg, overrides)
     cfg.validate()
     return cfg
 

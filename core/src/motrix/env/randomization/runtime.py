@@ -1,0 +1,167 @@
+"""``Randomizer``: what ``NpEnv`` calls around each step when its config randomizes anything.
+
+Hooks, in the order the base calls them:
+
+- ``started(data)`` after ``init_state`` reset every env: draw every group, write overrides;
+- ``delayed(actions)`` before ``apply_action``: the actions ``action_delay_steps`` ago;
+- ``before_physics(data)`` after ``apply_action``: pushes and interval redraws that are due;
+- ``noisy(obs, rows)`` on every observation handed out (step, reset rows, init);
+- ``was_reset(data, idx)`` after the env reset the envs ``idx``: redraw what is drawn per
+  reset, write every override of those envs again (``data.reset`` clears them), new delays.
+
+All draws come from ``rng()`` (the env's ``np_random``, read at call time so ``env.seed``
+applies) in a fixed order: same seed, same randomization. Every hook is vectorised over envs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from motrix.env.layout import ObsSlice
+from motrix.env.randomization.cfg import RandomizationCfg
+from motrix.env.randomization.physics import Quantity, build_quantities
+from motrix.errors import UsageError
+
+
+def _subset(data: Any, idx: np.ndarray) -> Any:
+    import motrixsim
+
+    return data[motrixsim.DisjointIndices(idx.tolist())]
+
+
+class Randomizer:
+    """The randomization of one batched env (see the module docstring)."""
+
+    def __init__(self, cfg: RandomizationCfg, model: Any, num_envs: int, ctrl_dt: float,
+                 layout: tuple[ObsSlice, ...], action_fallback: np.ndarray, rng: Callable[[], np.random.Generator]):
+        self.cfg, self.model, self.num_envs, self.rng = cfg, model, num_envs, rng
+        self.quantities: list[Quantity] = build_quantities(cfg, model, ctrl_dt)
+        self._all = np.arange(num_envs)
+        # interval groups: control steps since each env's last draw
+        self._since = {q.name: np.zeros(num_envs, np.int64) for q in self.quantities if q.when == "interval"}
+        self._ctrl_dt = ctrl_dt
+        self._push_base = self._floating_base(cfg.push.base) if cfg.push.velocity else None
+        self._push_due = np.zeros(num_envs, np.int64)
+        self._noise_cols, self._noise_scale = self._noise_columns(cfg.obs_noise, layout)
+        delay = cfg.action_delay_steps
+        self._max_delay = int(delay[1]) if delay else 0
+        self._delay = np.zeros(num_envs, np.int64)
+        self._fallback = action_fallback
+        self._history = np.broadcast_to(action_fallback, (self._max_delay + 1, num_envs, *action_fallback.shape)).copy()
+        self._head = 0
+
+    # -- setup ---------------------------------------------------------------------------
+    def _floating_base(self, name: str) -> Any:
+        bases = list(self.model.floating_bases)
+        if name:
+            for base in bases:
+                if base.name == name:
+                    return base
+            raise UsageError(f"randomization.push.base {name!r} is not a floating base of the model "
+                             f"(floating bases: {', '.join(b.name for b in bases) or 'none'})")
+        if len(bases) != 1:
+            raise UsageError(f"randomization.push needs one floating base; the model has {len(bases)}"
+                             + (" (name it in randomization.push.base)" if bases else ""))
+        return bases[0]
+
+    @staticmethod
+    def _noise_columns(noise: dict[str, float], layout: tuple[ObsSlice, ...]) -> tuple[np.ndarray, np.ndarray]:
+        starts, start = {}, 0
+        for piece in layout:
+            starts[piece.name] = (start, piece.size)
+            start += piece.size
+        cols, scale = [], []
+        for name, size in noise.items():
+            if name not in starts:
+                raise UsageError(f"randomization.obs_noise: the observation has no slice {name!r} "
+                                 f"(slices: {', '.join(starts)})")
+            if size > 0:
+                s, n = starts[name]
+                cols.extend(range(s, s + n))
+                scale.extend([size] * n)
+        return np.array(cols, dtype=np.int64), np.array(scale, dtype=np.float32)
+
+    # -- hooks ---------------------------------------------------------------------------
+    def started(self, data: Any) -> None:
+        rng = self.rng()
+        for q in self.quantities:
+            q.redraw(rng, self._all, self.num_envs)
+            q.write(data, self._all)
+        for since in self._since.values():
+            since[:] = 0
+        self._new_episodes(rng, self._all)
+        self._history[:] = self._fallback
+
+    def was_reset(self, data: Any, idx: np.ndarray) -> None:
+        rng = self.rng()
+        view = _subset(data, idx)
+        for q in self.quantities:
+            if q.when != "start":
+                q.redraw(rng, idx, self.num_envs)
+            q.write(view, idx)
+            if q.name in self._since:
+                self._since[q.name][idx] = 0
+        self._new_episodes(rng, idx)
+        self._history[:, idx] = self._fallback
+
+    def _new_episodes(self, rng: np.random.Generator, idx: np.ndarray) -> None:
+        if self._push_base is not None:
+            self._push_due[idx] = self._push_steps(rng, idx.size)
+        if self._max_delay or self.cfg.action_delay_steps:
+            lo, hi = self.cfg.action_delay_steps
+            self._delay[idx] = rng.integers(lo, hi + 1, size=idx.size)
+
+    def _push_steps(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        lo, hi = self.cfg.push.interval_seconds
+        return np.maximum(1, np.round(rng.uniform(lo, hi, size=n) / self._ctrl_dt)).astype(np.int64)
+
+    def delayed(self, actions: np.ndarray) -> np.ndarray:
+        if not self._max_delay:
+            return actions
+        self._head = (self._head + 1) % (self._max_delay + 1)
+        self._history[self._head] = actions
+        slot = (self._head - self._delay) % (self._max_delay + 1)
+        return self._history[slot, self._all]
+
+    def before_physics(self, data: Any) -> None:
+        rng = self.rng()
+        for q in self.quantities:
+            since = self._since.get(q.name)
+            if since is None:
+                continue
+            since += 1
+            due = since >= q.interval_steps
+            if due.any():
+                idx = due.nonzero()[0]
+                q.redraw(rng, idx, self.num_envs)
+                q.write(_subset(data, idx), idx)
+                since[idx] = 0
+        if self._push_base is not None:
+            self._push_due -= 1
+            due = self._push_due <= 0
+            if due.any():
+                idx = due.nonzero()[0]
+                self.push(data, idx, rng)
+                self._push_due[idx] = self._push_steps(rng, idx.size)
+
+    def push(self, data: Any, idx: np.ndarray, rng: np.random.Generator) -> None:
+        """Add a horizontal velocity of random direction and size ``push.velocity`` to envs ``idx``."""
+        lo, hi = self.cfg.push.velocity
+        size = rng.uniform(lo, hi, size=idx.size)
+        angle = rng.uniform(-np.pi, np.pi, size=idx.size)
+        view = _subset(data, idx)
+        vel = np.array(self._push_base.get_global_linear_velocity(view), dtype=np.float32).reshape(idx.size, 3)
+        vel[:, 0] += size * np.cos(angle)
+        vel[:, 1] += size * np.sin(angle)
+        self._push_base.set_global_linear_velocity(view, vel)
+
+    def noisy(self, obs: np.ndarray) -> np.ndarray:
+        """``obs`` (rows, obs_size) with uniform noise on the configured slices, in place."""
+        if self._noise_cols.size:
+            flat = obs.reshape(obs.shape[0], -1)
+            noise = self.rng().uniform(-1.0, 1.0, size=(obs.shape[0], self._noise_cols.size)).astype(np.float32)
+            flat[:, self._noise_cols] += noise * self._noise_scale
+        return obs
