@@ -5,7 +5,7 @@ the highest x; columns run along y (variations of the same difficulty). The grid
 on the origin. Every env is its own world over the same ground model, so a robot's level is
 only where it spawns: the centre of a tile of that row (see `curriculum.py`).
 
-- `rough_levels`: one height field; tile (level k) holds its own value noise scaled to a
+- `rough_levels`: one height field; each tile of level k holds value noise scaled to a
   peak-to-peak height rising linearly with k, blended flat towards the tile's edges (so
   neighbouring tiles meet at z = 0 without a ledge) and around its centre (a level spawn).
 - `stairs_levels`: a pyramid hill of boxes per tile (the robot spawns on the top platform
@@ -73,6 +73,7 @@ def rough_levels(grid: Grid, amplitudes: np.ndarray, seed: int, cell: float = 0.
     noise = value_noise(rng, xs, ys, 2 * hx, 2 * hy, feature)
     x, y = np.meshgrid(xs, ys)
     level, dx, dy = grid.local(x, y)
+    tile_id = level * grid.columns + grid.tile_of(x, y)[1]
     half = grid.tile / 2.0
     centre = np.clip((np.hypot(dx, dy) - flat_radius) / flat_radius, 0.0, 1.0)
     border = np.clip((half - np.maximum(np.abs(dx), np.abs(dy))) / edge, 0.0, 1.0)
@@ -80,8 +81,9 @@ def rough_levels(grid: Grid, amplitudes: np.ndarray, seed: int, cell: float = 0.
     # ledge; scaling (not shifting) keeps those parts at zero.
     heights = noise * centre * border
     for k in range(grid.levels):
-        inside = level == k
-        heights[inside] *= amplitudes[k] / max(float(np.ptp(heights[inside])), 1e-9)
+        for c in range(grid.columns):
+            inside = tile_id == k * grid.columns + c
+            heights[inside] *= amplitudes[k] / max(float(np.ptp(heights[inside])), 1e-9)
     return HeightField(heights.astype(np.float32), cell, "terrain")
 
 
