@@ -71,7 +71,9 @@ def check_env(
 
     ``stochastic_steps``: set it for envs that draw from ``np_random`` while stepping
     (observation noise, command changes, pushes): their env *i* cannot match a lone env, so
-    that comparison then covers only the physics state before the first episode end.
+    that comparison then covers only the physics state before the first episode end. It is
+    on by itself when the config's randomization draws while stepping; the lone env takes
+    env *i*'s randomized parameters, timers and action delay.
     """
     spec = _spec(env)
     if num_envs < 2:
@@ -104,6 +106,9 @@ def _check(
     _check_build(name, batch, num_envs)
     actions = sample_actions(batch.action_space, num_envs, np.random.default_rng(seed + 1), count=steps)
     initial = _snapshot(batch.init_state(), batch)
+    if batch.randomizer is not None:
+        initial["randomizer"] = batch.randomizer.snapshot()
+        stochastic_steps = stochastic_steps or batch.randomizer.draws_while_stepping
     trace = _run(name, batch, actions, cfg.max_episode_steps, check=True)
 
     # Same seed, same actions: the same trajectories, bit for bit.
@@ -225,6 +230,11 @@ def _check_alone(
     alone = build(1)
     state = alone.init_state()
     model = alone.model
+    if "randomizer" in initial:  # env i's randomized parameters, before its physics state
+        alone.randomizer.adopt(initial["randomizer"], i, alone.data)
+        alike = alone.randomizer.steps_alike()  # interval redraws differ from the batch's after this
+        if alike is not None:
+            end = min(end, alike - 1)
     alone.data.set_dof_pos(initial["dof_pos"][i:i + 1], model)
     alone.data.set_dof_vel(initial["dof_vel"][i:i + 1])
     alone.data.actuator_ctrls = initial["ctrls"][i:i + 1]

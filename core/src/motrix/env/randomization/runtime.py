@@ -45,6 +45,8 @@ class Randomizer:
         self._ctrl_dt = ctrl_dt
         self._push_base = self._floating_base(cfg.push.base) if cfg.push.velocity else None
         self._push_due = np.zeros(num_envs, np.int64)
+        # each env's next push, drawn with its timer: an env's pushes do not depend on the batch
+        self._push_vel = np.zeros((num_envs, 2), np.float32)
         self._noise_cols, self._noise_scale = self._noise_columns(cfg.obs_noise, layout)
         delay = cfg.action_delay_steps
         self._max_delay = int(delay[1]) if delay else 0
@@ -109,14 +111,19 @@ class Randomizer:
 
     def _new_episodes(self, rng: np.random.Generator, idx: np.ndarray) -> None:
         if self._push_base is not None:
-            self._push_due[idx] = self._push_steps(rng, idx.size)
-        if self._max_delay or self.cfg.action_delay_steps:
+            self._next_push(rng, idx)
+        if self.cfg.action_delay_steps:
             lo, hi = self.cfg.action_delay_steps
             self._delay[idx] = rng.integers(lo, hi + 1, size=idx.size)
 
-    def _push_steps(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _next_push(self, rng: np.random.Generator, idx: np.ndarray) -> None:
+        """When (control steps from now) and how envs ``idx`` are pushed next."""
         lo, hi = self.cfg.push.interval_seconds
-        return np.maximum(1, np.round(rng.uniform(lo, hi, size=n) / self._ctrl_dt)).astype(np.int64)
+        self._push_due[idx] = np.maximum(1, np.round(rng.uniform(lo, hi, size=idx.size) / self._ctrl_dt))
+        lo, hi = self.cfg.push.velocity
+        size = rng.uniform(lo, hi, size=idx.size)
+        angle = rng.uniform(-np.pi, np.pi, size=idx.size)
+        self._push_vel[idx] = np.stack([size * np.cos(angle), size * np.sin(angle)], axis=1)
 
     def delayed(self, actions: np.ndarray) -> np.ndarray:
         if not self._max_delay:
@@ -144,19 +151,53 @@ class Randomizer:
             due = self._push_due <= 0
             if due.any():
                 idx = due.nonzero()[0]
-                self.push(data, idx, rng)
-                self._push_due[idx] = self._push_steps(rng, idx.size)
+                self.push(data, idx)
+                self._next_push(rng, idx)
 
-    def push(self, data: Any, idx: np.ndarray, rng: np.random.Generator) -> None:
-        """Add a horizontal velocity of random direction and size ``push.velocity`` to envs ``idx``."""
-        lo, hi = self.cfg.push.velocity
-        size = rng.uniform(lo, hi, size=idx.size)
-        angle = rng.uniform(-np.pi, np.pi, size=idx.size)
+    def push(self, data: Any, idx: np.ndarray) -> None:
+        """Add each env's drawn push (horizontal, size ``push.velocity``) to the base velocity of envs ``idx``."""
         view = _subset(data, idx)
         vel = np.array(self._push_base.get_global_linear_velocity(view), dtype=np.float32).reshape(idx.size, 3)
-        vel[:, 0] += size * np.cos(angle)
-        vel[:, 1] += size * np.sin(angle)
+        vel[:, :2] += self._push_vel[idx]
         self._push_base.set_global_linear_velocity(view, vel)
+
+    @property
+    def draws_while_stepping(self) -> bool:
+        """Whether steps draw from the generator (pushes, interval redraws, observation noise)."""
+        return bool(self._push_base is not None or self._since or self._noise_cols.size)
+
+    def steps_alike(self) -> int | None:
+        """Control steps for which a lone copy of an env (``adopt``) draws what the batch drew:
+        until the first interval redraw, or the draw of the second push (the first is
+        drawn already); None when nothing is drawn at step time."""
+        due = [q.interval_steps - int(self._since[q.name][0]) for q in self.quantities if q.name in self._since]
+        if self._push_base is not None:
+            due.append(int(self._push_due[0]) + 1)
+        return min(due) if due else None
+
+    def snapshot(self) -> dict[str, np.ndarray]:
+        """Every env's drawn values, timers and delays (copies), for ``adopt``."""
+        out = {f"value:{q.name}": q.values.copy() for q in self.quantities}
+        out.update({f"since:{k}": v.copy() for k, v in self._since.items()})
+        out.update(push_due=self._push_due.copy(), push_vel=self._push_vel.copy(), delay=self._delay.copy())
+        return out
+
+    def adopt(self, snapshot: dict[str, np.ndarray], i: int, data: Any) -> None:
+        """Take env ``i`` of another env's ``snapshot`` as this (single-env) randomizer's env 0.
+
+        Resets ``data`` first: MotrixSim derives some state from the previous override (an
+        override written twice differs in the last bits from one written once), so a fresh
+        env gets exactly what the other env got. Set the physics state after this.
+        """
+        data.reset(self.model)
+        for q in self.quantities:
+            q.values[0] = snapshot[f"value:{q.name}"][i]
+            q.write(data, np.array([0]))
+        for k, v in self._since.items():
+            v[0] = snapshot[f"since:{k}"][i]
+        self._push_due[0] = snapshot["push_due"][i]
+        self._push_vel[0] = snapshot["push_vel"][i]
+        self._delay[0] = snapshot["delay"][i]
 
     def noisy(self, obs: np.ndarray) -> np.ndarray:
         """``obs`` (rows, obs_size) with uniform noise on the configured slices, in place."""
