@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from locomotion_eval import evaluate_grid, load_policy, zero_policy  # noqa: E402
-
-from motrix.env.randomization import FrictionCfg, MassCfg, PushCfg, RandomizationCfg  # noqa: E402
+from locomotion_eval import evaluate_grid, load_policy, zero_policy
+from motrix.env.randomization import FrictionCfg, MassCfg, PushCfg, RandomizationCfg
 
 NOISE = {"base_lin_vel": 0.1, "base_ang_vel": 0.2, "projected_gravity": 0.05, "joint_pos": 0.03, "joint_vel": 1.5}
 """Uniform noise half-widths of the "sensor noise" condition (the sizes go1-robust trains with)."""
@@ -58,7 +57,7 @@ def evaluate(policies: dict[str, Any], robots: int, seconds: float) -> dict[str,
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     names = list(next(iter(results.values())))
-    head = f"| condition | " + " | ".join(f"{n} planar m/s | {n} yaw rad/s | {n} falls (worst)" for n in names) + " |"
+    head = "| condition | " + " | ".join(f"{n} planar m/s | {n} yaw rad/s | {n} falls (worst)" for n in names) + " |"
     lines = [head, "|" + "---|" * (1 + 3 * len(names))]
     for condition, by_policy in results.items():
         cells = []

@@ -7,7 +7,6 @@ import dataclasses
 import json
 
 import pytest
-
 from motrix.config.file import ConfigFile, render
 from motrix.config.nested import apply, flatten
 from motrix.config.overrides import from_dict, parse_overrides
@@ -39,13 +38,13 @@ def test_a_whole_table_value_can_be_given_too():
 @pytest.mark.parametrize(
     ("assignment", "message"),
     [
-        ("randomization.psh.velocity=1,2", "--env-set: unknown key 'randomization.psh.velocity' for randomization "
-                                           "(RandomizationCfg); did you mean push?"),
-        ("randomization.push.speed=1,2", "--env-set: unknown key 'randomization.push.speed' for randomization.push "
-                                         "(PushCfg)"),
+        ("randomization.psh.velocity=1,2",
+         "--env-set: unknown key 'randomization.psh.velocity' for randomization (RandomizationCfg); did you mean push?"),
+        ("randomization.push.speed=1,2",
+         "--env-set: unknown key 'randomization.push.speed' for randomization.push (PushCfg)"),
         ("randomization.push.velocity=fast", "--env-set randomization.push.velocity='fast': expected comma-separated"),
-        ("randomization.obs_noise=joint_pos", "--env-set randomization.obs_noise='joint_pos': expected comma-separated "
-                                              "name:float pairs"),
+        ("randomization.obs_noise=joint_pos",
+         "--env-set randomization.obs_noise='joint_pos': expected comma-separated name:float pairs"),
         ("randomization=off", "--env-set randomization: a group of settings; set its fields (randomization.friction"),
         ("sim_dt.x=1", "--env-set: 'sim_dt' has no fields"),
     ],

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import hashlib
 
+import motrix
 import numpy as np
 import pytest
-
-import motrix
-from motrix.env.randomization import (ComCfg, FrictionCfg, GainsCfg, GravityCfg, JointsCfg, MassCfg, PushCfg,
-                                      RandomizationCfg)
+from motrix.env.randomization import (
+    ComCfg,
+    FrictionCfg,
+    GainsCfg,
+    GravityCfg,
+    JointsCfg,
+    MassCfg,
+    PushCfg,
+    RandomizationCfg,
+)
 from motrix.errors import UsageError
 from motrix.testing import check_env
 
