@@ -20,16 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from motrix.env.base import subset as _subset
 from motrix.env.layout import ObsSlice
 from motrix.env.randomization.cfg import RandomizationCfg
 from motrix.env.randomization.physics import Quantity, build_quantities
 from motrix.errors import UsageError
-
-
-def _subset(data: Any, idx: np.ndarray) -> Any:
-    import motrixsim
-
-    return data[motrixsim.DisjointIndices(idx.tolist())]
 
 
 class Randomizer:
