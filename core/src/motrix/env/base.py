@@ -60,6 +60,10 @@ class NpEnv(abc.ABC):
     ``compile_query`` program's buffer). The base adds ``info["steps"]`` (control steps since
     each env's reset) and ``info["invalid"]`` (envs whose episode it ended because an action,
     observation or reward was not finite).
+
+    ``cfg.randomization`` (off by default) is applied here too, around the subclass's methods:
+    MotrixSim overrides after every reset, pushes, observation noise, action delay (see
+    ``motrix.env.randomization``); ``apply_action`` then receives the delayed actions.
     """
 
     refresh_kinematics: bool = False
