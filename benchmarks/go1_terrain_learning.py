@@ -2,6 +2,7 @@
 
     python benchmarks/go1_terrain_learning.py --env go1-rough --minutes 18 [--seed 0] [--json F]
     python benchmarks/go1_terrain_learning.py --env go1-stairs --run RUN_DIR   # evaluate only
+    python benchmarks/go1_terrain_learning.py --env go1-rough --resume RUN_DIR --minutes 15  # train on
 
 1. Runs `motrix train ENV` as a user would for a wall-clock budget (SIGINT past it: a final
    checkpoint), see `learning_runs.train_for`.
@@ -52,6 +53,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="env-step budget (default: the config's)")
     parser.add_argument("--runs-dir", default="runs/bench-go1-terrain")
     parser.add_argument("--run", help="skip training: evaluate this run directory")
+    parser.add_argument("--resume", help="continue this run directory for --minutes, then evaluate it")
     parser.add_argument("--robots", type=int, default=32, help="robots per command of the grid")
     parser.add_argument("--levels", type=int, nargs="*", help="levels to evaluate (default: first, middle, last)")
     parser.add_argument("--json", help="also write the figures here")
@@ -61,7 +63,8 @@ def main() -> None:
         run, wall, code = Path(args.run), None, None
     else:
         cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
-               "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else [])]
+               "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
+               *(["--resume", args.resume] if args.resume else [])]
         run, wall, code = train_for(cmd, args.minutes)
     ends = curve_ends(run, CURVES)
     meta = print_run(run, wall, code, ends)
