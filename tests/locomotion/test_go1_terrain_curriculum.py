@@ -186,3 +186,13 @@ def test_spawn_height_follows_the_level_on_stairs():
     z = env.init_state().data.dof_pos[:, 2]
     np.testing.assert_allclose(z, G.SPAWN_HEIGHT + env.terrain.rings * env.terrain.step_heights[4], atol=1e-5)
     assert isinstance(env.grid, L.Grid)
+
+
+def test_height_is_defined_for_robots_that_walked_off_the_grid():
+    # float32 positions (as dof_pos gives them) beyond every edge: clamped to the border
+    env = motrix.make("go1-rough", num_envs=1)
+    hx, hy = env.terrain.half_extent
+    x = np.array([hx + 3.0, -hx - 3.0, 0.0, 0.0, hx + 1e-3], np.float32)
+    y = np.array([0.0, 0.0, hy + 5.0, -hy - 5.0, hy + 1e-3], np.float32)
+    h = env.terrain.height_at(x, y)
+    assert np.all(np.isfinite(h)) and np.all(np.abs(h) <= 0.1)

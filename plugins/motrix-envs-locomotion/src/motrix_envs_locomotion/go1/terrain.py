@@ -66,8 +66,10 @@ class HeightField:
         """Bilinear surface height at world (x, y); clamps to the border (e.g. for spawning)."""
         hx, hy = self.half_extent
         nrow, ncol = self.heights.shape
-        u = np.clip((np.asarray(x) + hx) / self.cell, 0.0, ncol - 1.000001)
-        v = np.clip((np.asarray(y) + hy) / self.cell, 0.0, nrow - 1.000001)
+        # float64: in float32 the clip bound ncol - 1.000001 rounds to ncol - 1, whose floor
+        # indexes one past the last column for a robot beyond the edge.
+        u = np.clip((np.asarray(x, dtype=np.float64) + hx) / self.cell, 0.0, ncol - 1.000001)
+        v = np.clip((np.asarray(y, dtype=np.float64) + hy) / self.cell, 0.0, nrow - 1.000001)
         j, i = np.floor(u).astype(int), np.floor(v).astype(int)
         fu, fv = u - j, v - i
         h = self.heights
