@@ -12,8 +12,9 @@ anyone), not from the reward or the observation (which may be noisy):
 - planar velocity error: |command (vx, vy) - trunk velocity in the yaw frame| (m/s);
 - yaw-rate error: |command yaw rate - trunk world yaw rate| (rad/s);
 - falls per robot per 10 s: a fall is the trunk's up axis tilting past 60 degrees or the trunk
-  centre dropping below ``FALL_HEIGHT`` above the ground under it, counted once per episode
-  (the env ends that episode and resets the robot, which then keeps going).
+  centre dropping below ``FALL_HEIGHT`` above the ground under it, or an episode the env
+  ends early (its own fall test: the trunk touching the ground, or the tilt), counted once
+  per episode (the robot is reset and keeps going).
 
 Errors are averaged over robots and over control steps after ``skip_seconds`` (getting up to
 speed); falls are counted over the whole evaluation. Extra keyword arguments go to
@@ -95,7 +96,9 @@ class _Probe:
         self.planar_error = np.linalg.norm(self.command[:2] - _yaw_frame(quat, vel[:, :3]), axis=1)
         self.yaw_error = np.abs(self.command[2] - yaw_rate)
 
-    def episodes_ended(self, done: np.ndarray) -> None:
+    def episodes_ended(self, terminated: np.ndarray, done: np.ndarray) -> None:
+        # an episode the env ended early is a fall even if the trunk only grazed the ground
+        self.falls += int((terminated & ~self.fallen).sum())
         self.fallen &= ~done  # a reset robot may fall again
 
 
@@ -126,7 +129,7 @@ def evaluate_grid(policy: Policy, env_name: str = "go1", *, robots_per_command: 
         actions = np.asarray(policy(obs), dtype=np.float32)
         states = [env.step(actions[k * n:(k + 1) * n]) for k, env in enumerate(envs)]
         for k, (probe, state) in enumerate(zip(probes, states)):
-            probe.episodes_ended(state.done)
+            probe.episodes_ended(state.terminated, state.done)
             if t >= skip:
                 planar[k] += probe.planar_error.mean()
                 yaw[k] += probe.yaw_error.mean()
