@@ -111,6 +111,8 @@ def evaluate_grid(policy: Policy, env_name: str = "go1", *, robots_per_command: 
     """
     import motrix
 
+    if not 0 <= skip_seconds < seconds:
+        raise ValueError(f"skip_seconds ({skip_seconds}) must be in [0, seconds ({seconds}))")
     envs, probes = [], []
     for k, command in enumerate(COMMAND_GRID.values()):
         vx, vy, wz = command
