@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from motrix.env.randomization import PushCfg, RandomizationCfg
 
 EVAL = Path(__file__).resolve().parents[2] / "benchmarks" / "locomotion_eval.py"
