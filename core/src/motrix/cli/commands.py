@@ -29,12 +29,21 @@ def _canonical(env: str, what: str | None = None, num_envs: int = 1) -> str:
 def cmd_train(args: argparse.Namespace) -> int:
     from motrix.training.run import TrainRequest, train
 
-    outcome = train(TrainRequest(
+    request = TrainRequest(
         env=args.env, backend=args.backend, num_envs=args.num_envs, seed=args.seed,
         rand_seed=args.rand_seed, steps=args.steps, sets=args.sets, env_sets=args.env_sets,
         runs_dir=args.runs_dir, resume=args.resume, quiet=args.quiet, config=args.config,
-    ))
-    print(outcome.run.path)
+    )
+    if args.nproc is not None or args.nnodes != 1:
+        from motrix.distributed.launch import LaunchPlan
+        from motrix.training.launch_train import launch_train
+
+        plan = LaunchPlan(nproc=1 if args.nproc is None else args.nproc, nnodes=args.nnodes, node_rank=args.node_rank,
+                          master_addr=args.master_addr, master_port=args.master_port)
+        return launch_train(request, plan, args.argv)
+    outcome = train(request)
+    if outcome.run is not None:
+        print(outcome.run.path)
     return outcome.exit_code
 
 

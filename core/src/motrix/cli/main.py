@@ -36,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from motrix.cli.parser import build_parser
 
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # `train --nproc` hands the workers the same command line
     debug = args.debug or bool(os.environ.get("MOTRIX_DEBUG"))
     if args.command is None:
         parser.print_help()

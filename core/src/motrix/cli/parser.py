@@ -18,7 +18,7 @@ def _add_train_options(command: argparse.ArgumentParser) -> None:
     """The options that decide a training run's configs (``train`` and ``config`` share them)."""
     command.add_argument("env", help="env name or alias (see `motrix list envs`)")
     command.add_argument("--backend", help="training backend (default: chosen by device)")
-    command.add_argument("--num-envs", type=int, help="parallel envs")
+    command.add_argument("--num-envs", type=int, help="parallel envs (per process with --nproc)")
     seed = command.add_mutually_exclusive_group()
     seed.add_argument("--seed", type=int, help="random seed")
     seed.add_argument("--rand-seed", action="store_true", help="draw a random seed")
@@ -43,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--runs-dir", help="where runs go (default: $MOTRIX_RUNS_DIR or ./runs)")
     train.add_argument("--resume", metavar="RUN", help="continue a run: 'latest' or a run directory")
     train.add_argument("--quiet", action="store_true", help="no progress lines")
+    dist = train.add_argument_group(
+        "data-parallel training",
+        "N processes, each stepping its own --num-envs envs (num_envs is per process; "
+        "--steps counts every process's env-steps); rank 0 writes the run. Several machines: "
+        "the same command on each, with --nnodes, --node-rank, --master-addr and --master-port "
+        "(or your own `torchrun --nproc-per-node N ... -m motrix train ENV ...`)")
+    dist.add_argument("--nproc", type=int, metavar="N", help="training processes on this machine")
+    dist.add_argument("--nnodes", type=int, default=1, metavar="M", help="machines taking part (default 1)")
+    dist.add_argument("--node-rank", type=int, default=0, metavar="R", help="this machine's index, 0..M-1")
+    dist.add_argument("--master-addr", default="127.0.0.1", metavar="HOST",
+                      help="address of machine 0 (default 127.0.0.1)")
+    dist.add_argument("--master-port", type=int, metavar="PORT",
+                      help="rendezvous port on machine 0 (default: a free one; needed with --nnodes > 1)")
 
     play = sub.add_parser("play", help="run a trained policy and print its returns")
     play.add_argument("env")

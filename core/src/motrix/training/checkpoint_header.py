@@ -51,9 +51,12 @@ def check_env(header: dict[str, Any], path: Path, env_name: str, obs_dim: int, a
 
 
 def check_resumable(header: dict[str, Any], path: Path, env_name: str, cfg: PPOCfg,
-                    observation_space: Any, action_space: Any) -> None:
-    """A checkpoint a run may continue from: same env, same spaces, same networks."""
+                    observation_space: Any, action_space: Any, world_size: int = 1) -> None:
+    """A checkpoint a run may continue from: same env, same spaces, same networks, same world size."""
     check_env(header, path, env_name, space_dim(observation_space), space_dim(action_space))
+    if int(header.get("world_size", 1)) != world_size:
+        raise CheckpointError(f"checkpoint {path} was trained by {header.get('world_size', 1)} processes, "
+                              f"not {world_size}: resume it with the same world size")
     if header.get("model") != model_spec(cfg):
         raise CheckpointError(
             f"checkpoint {path} has networks {header.get('model')}, the config asks for {model_spec(cfg)}"

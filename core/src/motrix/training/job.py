@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from motrix.config import PPOCfg
+from motrix.distributed.world import SINGLE, World
 from motrix.env.cfg import EnvCfg
 from motrix.plugin.specs import EnvSpec
 from motrix.runs.rundir import RunDir
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from motrix.env import NpEnv
+    from motrix.training.signals import StopRequest
 
 
 @dataclass
@@ -33,19 +35,23 @@ class TrainJob:
     """Env config with ``--env-set`` overrides applied (validated)."""
     rl_cfg: PPOCfg
     """RL config with ``--set``/``--num-envs``/``--seed``/``--steps`` applied (validated)."""
-    run: RunDir
-    """Where metadata, TensorBoard events and checkpoints go."""
+    run: RunDir | None
+    """Where metadata, TensorBoard events and checkpoints go (None on ranks other than 0)."""
     resume_from: Path | None = None
     """Checkpoint to continue from (weights, optimizer, normalizers, step counter)."""
     quiet: bool = False
     """No progress lines (tests)."""
+    world: World = SINGLE
+    """This process's place in a data-parallel run (one process unless launched as several)."""
+    stop: StopRequest | None = None
+    """The signal that asked training to stop; in a distributed run the loop polls it each iteration."""
 
-    def make_env(self, num_envs: int | None = None) -> "NpEnv":
-        """Build the batched env for this job, seeded from the RL config."""
+    def make_env(self, num_envs: int | None = None) -> NpEnv:
+        """Build the batched env for this job, seeded from the RL config (differently on each rank)."""
         from motrix.env.make import make_from_spec
 
         return make_from_spec(
-            self.env_spec, self.env_cfg, num_envs or self.rl_cfg.num_envs, seed=self.rl_cfg.seed
+            self.env_spec, self.env_cfg, num_envs or self.rl_cfg.num_envs, seed=self.world.seed(self.rl_cfg.seed)
         )
 
 
@@ -87,7 +93,7 @@ class PlayJob:
     attaches it, and every ``init_state``/``step`` of that env is then filmed. A backend only
     has to build its env with ``make_env`` and step it."""
 
-    def make_env(self) -> "NpEnv":
+    def make_env(self) -> NpEnv:
         """Build the batched env to play (filmed when a video was asked for)."""
         from motrix.env.make import make_from_spec
 
@@ -116,6 +122,6 @@ class Trainer(Protocol):
 
     def play(self, job: PlayJob) -> PlayResult: ...
 
-    def load_policy(self, checkpoint_path: Path, env_name: str, env: "NpEnv") -> Callable[[np.ndarray], np.ndarray]:
+    def load_policy(self, checkpoint_path: Path, env_name: str, env: NpEnv) -> Callable[[np.ndarray], np.ndarray]:
         """A checkpoint's deterministic policy for ``env``: ``policy(obs (N, obs_dim)) -> actions (N, act_dim)``."""
         ...

@@ -7,6 +7,7 @@ the run directory, write metadata, hand a ``TrainJob`` to the backend, record ho
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from motrix.config import PPOCfg
 from motrix.config.file import ConfigFile
 from motrix.config.file import render as render_config
 from motrix.config.overrides import parse_overrides
+from motrix.distributed.launch import RUN_PATH_FILE
+from motrix.distributed.world import World
 from motrix.env.cfg import EnvCfg
 from motrix.env.make import make_env_cfg
 from motrix.errors import MotrixError, UsageError
@@ -35,7 +38,7 @@ from motrix.runs.liveness import process_identity
 from motrix.runs.rundir import CONFIG, RunDir, initial_metadata, runs_root
 from motrix.training.job import TrainJob, TrainResult
 from motrix.training.resources import check_memory
-from motrix.training.signals import graceful_stop
+from motrix.training.signals import StopRequest, graceful_stop
 from motrix.training.trained import configs_from_metadata, latest_checkpoint
 from motrix.training.versions import collect_versions
 
@@ -74,7 +77,8 @@ class ResolvedTrain:
 
 @dataclass
 class TrainOutcome:
-    run: RunDir
+    run: RunDir | None
+    """The run directory (None on the ranks of a distributed run other than 0)."""
     result: TrainResult
     exit_code: int
 
@@ -148,25 +152,56 @@ def _write_config(run: RunDir, request: TrainRequest, backend: str, rl_cfg: PPOC
         _say(f"motrix: warning: {CONFIG} leaves out {', '.join(skipped)} (not representable in TOML)")
 
 
+def _check_world(world: World, rl_cfg: PPOCfg, metadata: dict[str, Any] | None) -> None:
+    """What a distributed run needs of its configs; a resumed run keeps its world size."""
+    if metadata is not None:
+        before = int(metadata.get("world_size", 1))
+        if before != world.world_size:
+            raise UsageError(
+                f"run was trained by {before} process{'es' if before != 1 else ''}, this launch has "
+                f"{world.world_size}: resume it with the same world size (--nproc x --nnodes = {before})"
+            )
+    if world.distributed and rl_cfg.kl_threshold:
+        raise UsageError(f"kl_threshold={rl_cfg.kl_threshold:g} stops each process's epochs on its own KL, "
+                         "which would leave the processes out of step; use --set kl_threshold=0 with --nproc")
+
+
+def _world_metadata(world: World, rl_cfg: PPOCfg) -> dict[str, Any]:
+    return {"world_size": world.world_size, "num_envs_per_process": rl_cfg.num_envs,
+            "total_envs": rl_cfg.num_envs * world.world_size}
+
+
+def _launch_hint(world: World) -> str:
+    """The launch options a resume of a distributed run needs (its world size)."""
+    if not world.distributed:
+        return ""
+    nodes = world.world_size // max(world.local_world_size, 1)
+    return f" --nproc {world.local_world_size}" + (f" --nnodes {nodes} …" if nodes > 1 else "")
+
+
 def train(request: TrainRequest) -> TrainOutcome:
+    world = World.from_env()
     env_spec = get_env(request.env)
     request = dataclasses.replace(request, env=env_spec.name)  # an alias: runs use the canonical name
+    if not world.is_main:
+        request = dataclasses.replace(request, quiet=True)  # the other ranks print nothing but errors
     root = runs_root(request.runs_dir)
     resume_from: Path | None = None
+    run: RunDir | None = None
 
     if request.resume:
         if request.config:
             raise UsageError("--config cannot be used with --resume: a run resumes with its own configs")
-        run = RunDir.resolve(request.resume, root, request.env)
-        metadata = run.read_metadata()
+        found = RunDir.resolve(request.resume, root, request.env)
+        metadata = found.read_metadata()
         if metadata.get("env") != request.env:
             raise UsageError(
-                f"run {run.path} trained env {metadata.get('env')!r}, not {request.env!r}; "
-                f"resume it with `motrix train {metadata.get('env')} --resume {run.path}`"
+                f"run {found.path} trained env {metadata.get('env')!r}, not {request.env!r}; "
+                f"resume it with `motrix train {metadata.get('env')} --resume {found.path}`"
             )
         if request.backend and request.backend != metadata.get("backend"):
             raise UsageError(
-                f"run {run.path} was trained with backend {metadata.get('backend')!r}; "
+                f"run {found.path} was trained with backend {metadata.get('backend')!r}; "
                 "a run resumes on the backend that made it"
             )
         backend = get_backend(metadata["backend"])
@@ -177,55 +212,76 @@ def train(request: TrainRequest) -> TrainOutcome:
         rl_cfg = build_rl_cfg(request.env, backend, request, base=stored_rl)
         if rl_cfg.num_envs != stored_rl.num_envs:
             raise UsageError("--num-envs cannot change when resuming: the rollout memory is sized by it")
-        resume_from = latest_checkpoint(run, backend, trainer)
+        _check_world(world, rl_cfg, metadata)
+        resume_from = latest_checkpoint(found, backend, trainer)
         if resume_from is None:
-            raise UsageError(f"run {run.path} has no checkpoint to resume from")
+            raise UsageError(f"run {found.path} has no checkpoint to resume from")
         check_memory(env_spec, env_cfg, rl_cfg, "train")
-        run.update_metadata(status="running", rl_cfg=dataclasses.asdict(rl_cfg),
-                            resumed_from=str(resume_from), process=process_identity())
-        _write_config(run, request, backend.name, rl_cfg, env_cfg)
+        if world.is_main:
+            run = found
+            run.update_metadata(status="running", rl_cfg=dataclasses.asdict(rl_cfg),
+                                resumed_from=str(resume_from), process=process_identity())
+            _write_config(run, request, backend.name, rl_cfg, env_cfg)
     else:
         resolved = resolve_train(request)
         backend, on_gpu = resolved.backend.spec, resolved.on_gpu
         rl_cfg, env_cfg = resolved.rl_cfg, resolved.env_cfg
+        _check_world(world, rl_cfg, None)
         trainer = _load_trainer(backend)  # fail before creating an empty run directory
         check_memory(env_spec, env_cfg, rl_cfg, "train")
-        run = RunDir.create(root, request.env, backend.name)
-        run.write_metadata({
-            **initial_metadata(env=request.env, backend=backend.name, framework=backend.framework,
-                               rl_cfg=rl_cfg, env_cfg=env_cfg, versions=collect_versions(get_registry().manager)),
-            "defaults_sized_for": "gpu" if on_gpu else "cpu",
-            "process": process_identity(),
-        })
-        _write_config(run, request, backend.name, rl_cfg, env_cfg)
-        if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
-            _say(f"motrix: GPU-sized defaults: {', '.join(f'{k}={v}' for k, v in rl_cfg.gpu_defaults.items())}")
+        if world.is_main:
+            run = RunDir.create(root, request.env, backend.name)
+            run.write_metadata({
+                **initial_metadata(env=request.env, backend=backend.name, framework=backend.framework,
+                                   rl_cfg=rl_cfg, env_cfg=env_cfg,
+                                   versions=collect_versions(get_registry().manager)),
+                "defaults_sized_for": "gpu" if on_gpu else "cpu",
+                "process": process_identity(),
+                **_world_metadata(world, rl_cfg),
+            })
+            _write_config(run, request, backend.name, rl_cfg, env_cfg)
+            if on_gpu and rl_cfg.gpu_defaults and not request.quiet:
+                _say(f"motrix: GPU-sized defaults: {', '.join(f'{k}={v}' for k, v in rl_cfg.gpu_defaults.items())}")
 
+    if run is not None and os.environ.get(RUN_PATH_FILE):
+        Path(os.environ[RUN_PATH_FILE]).write_text(str(run.path))  # for the launcher, should a rank fail
     if not request.quiet:
+        per_process = " per process" if world.distributed else ""
+        ranks = f", {world.world_size} processes" if world.distributed else ""
         _say(f"motrix: training {request.env} with backend {backend.name} "
-             f"({rl_cfg.num_envs} envs, {rl_cfg.max_env_steps:,} env-steps, seed {rl_cfg.seed})")
+             f"({rl_cfg.num_envs} envs{per_process}{ranks}, {rl_cfg.max_env_steps:,} env-steps, seed {rl_cfg.seed})")
         _say(f"motrix: run directory {run.path}")
-    job = TrainJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, run=run,
-                   resume_from=resume_from, quiet=request.quiet)
-    with graceful_stop() as stop:
-        try:
-            result = trainer.train(job)
-        except KeyboardInterrupt:
-            # The trainer did not handle it; whatever checkpoint exists is the last complete one.
+    with graceful_stop(defer=world.distributed) as stop:
+        job = TrainJob(env_spec=env_spec, env_cfg=env_cfg, rl_cfg=rl_cfg, run=run,
+                       resume_from=resume_from, quiet=request.quiet, world=world, stop=stop)
+        return _run(job, trainer, request, stop)
+
+
+def _run(job: TrainJob, trainer: Any, request: TrainRequest, stop: StopRequest) -> TrainOutcome:
+    """The backend's training, and how it ended into the run's metadata (rank 0's)."""
+    run = job.run
+    try:
+        result = trainer.train(job)
+    except KeyboardInterrupt:
+        # The trainer did not handle it; whatever checkpoint exists is the last complete one.
+        if run is not None:
             _record_end(run, status="interrupted")
-            raise
-        except BaseException as exc:
+        raise
+    except BaseException as exc:
+        if run is not None:
             _record_end(run, status="failed", error=str(exc) if isinstance(exc, MotrixError)
                         else f"{type(exc).__name__}: {exc}")
-            raise
+        raise
     status = "interrupted" if result.interrupted else "completed"
+    if run is None:
+        return TrainOutcome(None, result, stop.exit_code or 130 if result.interrupted else 0)
     run.update_metadata(
         status=status, env_steps=result.env_steps, final_mean_return=result.final_mean_return,
         last_checkpoint=str(result.checkpoint) if result.checkpoint else None,
         wall_seconds=result.wall_seconds, **({"extra": result.extra} if result.extra else {}),
     )
     if result.interrupted:
-        _say(f"motrix: interrupted; resume with `motrix train {request.env} --resume {run.path}`")
+        _say(f"motrix: interrupted; resume with `motrix train {request.env} --resume {run.path}{_launch_hint(job.world)}`")
         return TrainOutcome(run, result, stop.exit_code or 130)
     if not request.quiet:
         mean = "n/a" if result.final_mean_return is None else f"{result.final_mean_return:.1f}"

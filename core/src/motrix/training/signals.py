@@ -20,11 +20,14 @@ class StopRequest:
 
 
 @contextmanager
-def graceful_stop() -> Iterator[StopRequest]:
+def graceful_stop(defer: bool = False) -> Iterator[StopRequest]:
     """Within the block, SIGINT and SIGTERM raise KeyboardInterrupt once in the main thread.
 
     Trainers catch KeyboardInterrupt, write a final checkpoint and return. A second signal
-    during that checkpoint is ignored so the checkpoint is not cut short.
+    during that checkpoint is ignored so the checkpoint is not cut short. With ``defer``
+    (a distributed run) a signal only sets ``signum``: the training loop stops after an
+    iteration that every rank agrees on, since a rank that stopped alone would leave the
+    others waiting in a collective.
     """
     request = StopRequest()
 
@@ -32,7 +35,8 @@ def graceful_stop() -> Iterator[StopRequest]:
         if request.signum is not None:
             return
         request.signum = signum
-        raise KeyboardInterrupt
+        if not defer:
+            raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, handler) for s in EXIT_CODES}
     try:

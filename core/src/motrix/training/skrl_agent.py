@@ -7,7 +7,10 @@
 - ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
   TensorBoard write), calls ``on_iteration(iterations_done)``: progress lines, checkpoints;
 - ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
-  across a resume), so TensorBoard's x-axis is env-steps whatever ``num_envs`` was.
+  across a resume, all ranks counted), so TensorBoard's x-axis is env-steps whatever
+  ``num_envs`` was;
+- ``synced_update``: in a data-parallel run, the normalizers merged over the ranks after
+  each update (``motrix.distributed.sync``); a backend's ``update`` runs through it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from motrix.distributed.sync import Collectives, RunningStats, merge_many
 from motrix.training.episode_stats import EpisodeStats
 from motrix.training.phases import PhaseClock
 
@@ -38,6 +43,10 @@ class AgentContext:
     """Charged with acting, recording and updating (shared with the env wrapper)."""
     on_iteration: Callable[[int], None] | None = None
     """Called after every iteration with the total iterations done (resume included)."""
+    world_size: int = 1
+    """Processes training together; one iteration is ``num_envs × world_size`` env-steps."""
+    collectives: Collectives | None = None
+    """The backend's collectives in a data-parallel run (None in one process)."""
 
 
 class LoopAgent:
@@ -51,10 +60,34 @@ class LoopAgent:
         self.episode_stats = context.episode_stats or EpisodeStats(context.num_envs)
         self.clock = context.clock
         self.on_iteration = context.on_iteration
+        self.world_size = context.world_size
+        self.collectives = context.collectives
 
     def global_env_steps(self, timestep: int) -> int:
-        """Env-steps done after ``timestep`` iterations of this invocation."""
-        return (self.start_iteration + timestep) * self.num_envs
+        """Env-steps done after ``timestep`` iterations of this invocation (every rank's)."""
+        return (self.start_iteration + timestep) * self.num_envs * self.world_size
+
+    NORMALIZERS = ("observation_preprocessor", "value_preprocessor")
+
+    def running_stats(self, which: str) -> RunningStats | None:
+        """A normalizer's statistics as host arrays (None when the config has none); per backend."""
+        raise NotImplementedError
+
+    def set_running_stats(self, which: str, stats: RunningStats) -> None:
+        raise NotImplementedError
+
+    def synced_update(self, update: Callable[..., None], **kwargs: Any) -> None:
+        """``update(**kwargs)``; in a data-parallel run, then the normalizers merged over the ranks."""
+        if self.collectives is None:
+            update(**kwargs)
+            return
+        before = {which: self.running_stats(which) for which in self.NORMALIZERS}
+        before = {which: stats for which, stats in before.items() if stats is not None}
+        update(**kwargs)
+        if before:
+            pairs = [(stats, self.running_stats(which)) for which, stats in before.items()]
+            for which, merged in zip(before, merge_many(pairs, self.collectives.all_sum)):  # one collective
+                self.set_running_stats(which, merged)
 
     def post_interaction(self, *, timestep: int, timesteps: int) -> None:
         super().post_interaction(timestep=timestep, timesteps=timesteps)

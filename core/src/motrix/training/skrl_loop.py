@@ -7,6 +7,12 @@ figure and a checkpoint every ``check_point_interval`` iterations → a final ch
 (also on Ctrl-C / SIGTERM) → ``TrainResult``. ``play(job, parts)``: the checkpoint's
 deterministic policy on a fresh env. ``parts`` is the backend's framework code
 (``motrix.training.skrl_parts.SkrlParts``).
+
+In a data-parallel run (``job.world``: several processes, ``motrix train --nproc``) every
+rank runs this same loop on its own envs; the backend's process group makes skrl average
+gradients and the KL, the agent merges the normalizers after each update, and rank 0 alone
+writes TensorBoard events, checkpoints and metadata. One iteration is then
+``num_envs × world_size`` env-steps, and the ranks stop after the same iteration.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from motrix.distributed.sync import any_rank, gather_digests
 from motrix.errors import MotrixError
 from motrix.runs.checkpoints import CheckpointWriteError
 from motrix.training.checkpoint_header import base_header, check_resumable
@@ -31,14 +38,17 @@ from motrix.training.skrl_parts import SkrlParts
 
 
 def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
-    cfg = job.rl_cfg
-    total_iterations = skrl_ppo_settings(cfg).timesteps
+    cfg, world = job.rl_cfg, job.world
+    main = world.is_main
+    total_iterations = skrl_ppo_settings(cfg).timesteps // world.world_size
+    steps_per_iteration = cfg.num_envs * world.world_size
     logging.getLogger("skrl").setLevel(logging.WARNING)  # skrl's INFO lines would interleave with progress
 
-    # Process, device and seeding
+    # Process, process group, device and seeding (each rank its own seed)
     process_metadata = parts.configure()
+    collectives = parts.init_distributed(world) if world.distributed else None
     device = parts.device()
-    parts.seed(cfg.seed)
+    parts.seed(world.seed(cfg.seed))
 
     # Env, wrapped for skrl
     env = job.make_env()
@@ -51,20 +61,23 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     if job.resume_from is not None:
         resume_header, resume_state = parts.read_checkpoint(job.resume_from, device)
         check_resumable(resume_header, job.resume_from, job.env_spec.name, cfg, env.observation_space,
-                        env.action_space)
-        start_iteration = int(resume_header["env_steps"]) // cfg.num_envs
+                        env.action_space, world.world_size)
+        start_iteration = int(resume_header["env_steps"]) // steps_per_iteration
     remaining = max(0, total_iterations - start_iteration)
-    total_env_steps = total_iterations * cfg.num_envs
+    total_env_steps = total_iterations * steps_per_iteration
     stats = EpisodeStats(cfg.num_envs)
 
-    # Checkpoints: the state is copied to the host here; encoding, writing and fsync-ing it
-    # (and the index and the metadata) happen on a background thread while training goes on.
-    store = job.run.checkpoints(parts.checkpoint_suffix)
-    header = base_header(job.env_spec.name, cfg, env.observation_space, env.action_space)
+    # Checkpoints (rank 0's): the state is copied to the host here; encoding, writing and
+    # fsync-ing it (and the index and the metadata) happen on a background thread.
+    store = job.run.checkpoints(parts.checkpoint_suffix) if main else None
+    header = {**base_header(job.env_spec.name, cfg, env.observation_space, env.action_space),
+              "world_size": world.world_size}
     writer = CheckpointWriter(start_iteration, job.resume_from)
 
     def save(iteration: int) -> None:
-        env_steps = iteration * cfg.num_envs
+        if not main:
+            return
+        env_steps = iteration * steps_per_iteration
         state = parts.snapshot(agent)
         step_header = {**header, "env_steps": env_steps, "iteration": iteration,
                        "probe": parts.probe(agent, header["obs_dim"])}
@@ -81,21 +94,31 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     # The agent, told to report each iteration to the monitor below (progress line,
     # time-to-target, checkpoints), whose clock starts once the agent is built
-    context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path, start_iteration=start_iteration,
-                           episode_stats=stats, clock=clock, on_iteration=lambda iteration: monitor(iteration))
+    def after_iteration(iteration: int) -> None:
+        monitor(iteration)
+        # A stop asked of any rank takes effect on all at the next update's end (a collective
+        # every iteration would cost more than cartpole's physics).
+        if collectives is not None and iteration % cfg.rollouts == 0 and any_rank(
+                job.stop is not None and job.stop.signum is not None, collectives.all_sum):
+            raise KeyboardInterrupt  # on every rank after this same iteration
+
+    context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path if main else None,
+                           start_iteration=start_iteration, episode_stats=stats, clock=clock,
+                           on_iteration=after_iteration, world_size=world.world_size, collectives=collectives)
     agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
     if resume_state is not None:
         parts.restore(agent, resume_state, job.resume_from)
-    progress = Progress(parts.label, total_env_steps, start_iteration * cfg.num_envs, quiet=job.quiet)
+    progress = Progress(parts.label, total_env_steps, start_iteration * steps_per_iteration, quiet=job.quiet)
     # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
     target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
-    monitor = IterationMonitor(num_envs=cfg.num_envs, check_point_interval=cfg.check_point_interval,
+    monitor = IterationMonitor(num_envs=steps_per_iteration, check_point_interval=cfg.check_point_interval,
                                progress=progress, target=target, stats=stats, save=save)
     device_line, device_metadata = parts.report(device, agent)
-    progress.message(f"device {device_line}")
-    job.run.update_metadata(device=parts.describe(device), **process_metadata, **device_metadata)
+    progress.message(f"device {device_line}" + (f", rank 0 of {world.world_size}" if world.distributed else ""))
+    if main:
+        job.run.update_metadata(device=parts.describe(device), **process_metadata, **device_metadata)
     if resume_state is not None:
-        progress.message(f"resuming from {job.resume_from} at {start_iteration * cfg.num_envs:,} env-steps")
+        progress.message(f"resuming from {job.resume_from} at {start_iteration * steps_per_iteration:,} env-steps")
 
     # Train with skrl's sequential trainer; a final checkpoint whatever stopped it
     trainer = parts.sequential_trainer(wrapped, agent, remaining)
@@ -112,6 +135,8 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
                 interrupted = True
                 progress.message("interrupted; writing a final checkpoint")
             iteration = max(writer.last_iteration, start_iteration + agent.iterations_this_run)
+            if collectives is not None:  # the test that the ranks stayed in step: their weights' digests
+                digests = gather_digests(parts.digest(agent), world.rank, world.world_size, collectives.all_sum)
             if iteration > writer.last_iteration or (writer.submitted == 0 and job.resume_from is None):
                 save(iteration)
         finally:
@@ -120,17 +145,19 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         _close_events(agent, quietly=True)
         raise MotrixError(f"{exc}; {_how_to_go_on(writer.last_path, job)}") from None
     wall = time.perf_counter() - progress.start_time
-    env_steps = iteration * cfg.num_envs
+    env_steps = iteration * steps_per_iteration
     progress.update(env_steps, stats.mean_recent_return(), force=True)
     _close_events(agent)
     wrapped.close()
 
-    steps_this_run = env_steps - start_iteration * cfg.num_envs
+    steps_this_run = env_steps - start_iteration * steps_per_iteration
     extra: dict[str, Any] = {
         "device": parts.describe(device),
         "env_steps_per_second": round(steps_this_run / wall, 1) if wall > 0 else None,
         **target.as_extra(),
     }
+    if collectives is not None:
+        extra["parameter_digests"] = digests
     if remaining > 0:
         extra["time_split"] = split = clock.split()
         progress.message(f"wall time: {format_split(split)}")

@@ -30,8 +30,12 @@ class SkrlParts(Protocol):
     def configure(self) -> dict[str, Any]:
         """Process-wide settings for a run (threads, caches); metadata entries describing them."""
 
+    def init_distributed(self, world: Any) -> Any:
+        """Join the process group of a data-parallel run (``motrix.distributed.world.World``):
+        gloo on a CPU, NCCL on GPUs; tell skrl the world; return the ``Collectives``."""
+
     def device(self) -> Any:
-        """The device to train or play on."""
+        """The device to train or play on (a rank's own GPU in a data-parallel run)."""
 
     def describe(self, device: Any) -> str:
         """One line naming the device, e.g. ``cpu (torch 2.13.0, 1 thread acting)``."""
@@ -60,6 +64,9 @@ class SkrlParts(Protocol):
 
     def write_checkpoint(self, path: Path, header: dict[str, Any], state: dict[str, Any]) -> None:
         """Write one checkpoint file."""
+
+    def digest(self, agent: Any) -> bytes:
+        """SHA-256 of the weights and normalizers (identical on every rank of a run in step)."""
 
     def report(self, device: Any, agent: Any) -> tuple[str, dict[str, Any]]:
         """The device line of a run's start and the metadata entries that go with it."""

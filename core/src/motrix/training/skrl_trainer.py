@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from motrix.distributed.skrl_config import import_skrl
 from motrix.training import skrl_loop
 from motrix.training.job import PlayJob, PlayResult, TrainJob, TrainResult
 from motrix.training.skrl_parts import SkrlParts
@@ -28,18 +29,22 @@ class SkrlTrainer:
     def parts(self) -> SkrlParts:
         raise NotImplementedError
 
+    def _parts(self) -> SkrlParts:
+        import_skrl()  # first, so that skrl does not set up a process group of its own
+        return self.parts()
+
     def train(self, job: TrainJob) -> TrainResult:
-        return skrl_loop.train(job, self.parts())
+        return skrl_loop.train(job, self._parts())
 
     def play(self, job: PlayJob) -> PlayResult:
-        return skrl_loop.play(job, self.parts())
+        return skrl_loop.play(job, self._parts())
 
     def checkpoint_env_steps(self, checkpoint_path: Path) -> int:
         """The env-steps of a checkpoint whose header and digest verify (``CheckpointError`` if not)."""
-        parts = self.parts()
+        parts = self._parts()
         header, _ = parts.read_checkpoint(Path(checkpoint_path), parts.device())
         return int(header["env_steps"])
 
     def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> Any:
         """The deterministic policy of a checkpoint, for ``env`` (``CheckpointError`` if it does not fit)."""
-        return skrl_loop.load_policy(self.parts(), Path(checkpoint_path), env_name, env)
+        return skrl_loop.load_policy(self._parts(), Path(checkpoint_path), env_name, env)

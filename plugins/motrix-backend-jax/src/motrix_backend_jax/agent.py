@@ -45,9 +45,11 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.flatten_util import ravel_pytree
 from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
+from motrix.distributed.sync import RunningStats
 from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
@@ -175,6 +177,16 @@ class MotrixPPO(LoopAgent, PPO):
         entropy_scale = float(cfg.entropy_loss_scale)
         kl_threshold = float(cfg.kl_threshold)
         losses = ("policy_loss", "value_loss", "entropy_loss")
+        # A data-parallel run: the update is one pmap over the processes' devices (one each),
+        # whose gradients and epoch KL are averaged over the ranks inside the program, as
+        # skrl's distributed PPO averages them between its calls.
+        ranks = "ranks" if self.collectives is not None else None
+
+        def rank_mean(tree):  # one all-reduce of the whole tree, flattened (one per leaf costs ~1 ms each)
+            if ranks is None:
+                return tree
+            flat, unflatten = ravel_pytree(tree)
+            return unflatten(jax.lax.pmean(flat, ranks))
 
         def policy_terms(params, x, actions, old_log_prob, advantages):
             mean, out = policy_apply(params, {"observations": x}, "policy")
@@ -191,7 +203,6 @@ class MotrixPPO(LoopAgent, PPO):
             predicted, _ = value_apply(params, {"observations": x}, "value")
             return pm.clipped_value_loss(predicted, old_values, returns, value_clip, value_loss_scale)
 
-        @jax.jit
         def update(train_state, batch, next_obs, perms):
             # returns and advantages (skrl's _compute_gae)
             obs_stats = train_state["obs_stats"]
@@ -231,6 +242,11 @@ class MotrixPPO(LoopAgent, PPO):
                     return pl + el + vl, (pl, el, kl, scale, vl)
 
                 grad, (pl, el, kl, scale, vl) = jax.grad(loss, has_aux=True)(st["policy"])
+                if not shared:
+                    vl, vgrad = jax.value_and_grad(value_term)(st["value"], x, mb["values"], mb["returns"])
+                    grad, vgrad = rank_mean((grad, vgrad))
+                else:
+                    grad = rank_mean(grad)
                 step_ok = live
                 if kl_threshold:
                     step_ok = live & jnp.logical_not(kl > kl_threshold)
@@ -240,7 +256,6 @@ class MotrixPPO(LoopAgent, PPO):
                 new["policy"] = pm.where_tree(step_ok, new_p, st["policy"])
                 new["popt"] = pm.where_tree(step_ok, new_popt, st["popt"])
                 if not shared:
-                    vl, vgrad = jax.value_and_grad(value_term)(st["value"], x, mb["values"], mb["returns"])
                     new_v, new_vopt = pm.optimizer_step(tx_v, st["value"], st["vopt"], vgrad,
                                                         st["lr"][1] if sched_v else None)
                     new["value"] = pm.where_tree(step_ok, new_v, st["value"])
@@ -262,7 +277,7 @@ class MotrixPPO(LoopAgent, PPO):
                 perm, first = xs
                 st = {**st, "stopped": jnp.array(False)}
                 (st, _), stats = jax.lax.scan(minibatch, (st, first), perm.reshape(mini_batches, -1))
-                kl = stats["kl"].sum() / jnp.maximum(stats["kl_count"].sum(), 1.0)
+                kl = rank_mean(stats["kl"].sum() / jnp.maximum(stats["kl_count"].sum(), 1.0))
                 lr_p, lr_v = st["lr"]
                 if sched_p:
                     lr_p = pm.kl_adaptive_lr(rule_p, lr_p, kl)
@@ -281,7 +296,16 @@ class MotrixPPO(LoopAgent, PPO):
             metrics = {name: summary[name].sum() / n for name in losses}
             return st, {**metrics, "stddev": summary["stddev"][-1], "kl": summary["kl"][-1]}
 
-        self._update_program = update
+        if ranks is None:
+            self._update_program = jax.jit(update)
+        else:
+            program = jax.pmap(update, axis_name=ranks)
+
+            def one_device(*args):  # this process's one device: a leading axis of 1 in and out
+                out = program(*jax.tree_util.tree_map(lambda a: a[None], args))
+                return jax.tree_util.tree_map(lambda a: a[0], out)
+
+            self._update_program = one_device
 
     # -- acting ----------------------------------------------------------------------------
     def act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):
@@ -349,7 +373,20 @@ class MotrixPPO(LoopAgent, PPO):
 
     # -- updating --------------------------------------------------------------------------
     def update(self, *, timestep: int, timesteps: int) -> None:
-        self.clock.time("update", self._update, timestep=timestep, timesteps=timesteps)
+        self.clock.time("update", self.synced_update, self._update, timestep=timestep, timesteps=timesteps)
+
+    def running_stats(self, which: str) -> RunningStats | None:
+        stats = self._scaler_stats(which)
+        if stats is None:
+            return None
+        mean, var, count = jax.device_get(stats)
+        return RunningStats(np.asarray(mean, np.float64), np.asarray(var, np.float64), float(np.ravel(count)[0]))
+
+    def set_running_stats(self, which: str, stats: RunningStats) -> None:
+        mean, var, count = self._scaler_stats(which)
+        put = partial(jax.device_put, device=self.device)
+        self._set_scaler_stats(which, (put(jnp.asarray(stats.mean, mean.dtype)), put(jnp.asarray(stats.variance, var.dtype)),
+                                       put(jnp.full(count.shape, stats.count, count.dtype))))
 
     def _update(self, *, timestep: int, timesteps: int) -> None:
         if not self.fused:

@@ -116,10 +116,10 @@ def pick_device() -> Any:
     import jax
     from skrl import config
 
-    try:
-        device = jax.devices("gpu")[0]
+    try:  # this process's own (the one device of a rank in a data-parallel run)
+        device = jax.local_devices(backend="gpu")[0]
     except RuntimeError:
-        device = jax.devices("cpu")[0]
+        device = jax.local_devices(backend="cpu")[0]
     config.jax.device = device  # skrl's default ("cuda:0") warns on CPU-only machines
     return device
 

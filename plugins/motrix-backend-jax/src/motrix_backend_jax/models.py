@@ -23,6 +23,9 @@ from skrl.models.jax import DeterministicMixin, GaussianMixin, Model
 
 from motrix.training.checkpoint_header import space_dim
 
+from motrix_backend_jax.distributed import ProcessMean
+
+
 def elu(x: jax.Array) -> jax.Array:
     """ELU (alpha 1) as ``exp(x) - 1`` below zero rather than ``expm1(x)``.
 
@@ -112,7 +115,7 @@ class _HostInit:
         self.state_dict = StateDict.create(apply_fn=self.apply, params=tree)
 
 
-class Policy(_HostInit, GaussianMixin, Model):
+class Policy(_HostInit, ProcessMean, GaussianMixin, Model):
     """Gaussian policy: mean from an MLP, log std a learned vector."""
 
     hidden: tuple[int, ...] = (64, 64)
@@ -140,7 +143,7 @@ class Policy(_HostInit, GaussianMixin, Model):
         return mean, {"log_std": log_std}
 
 
-class Value(_HostInit, DeterministicMixin, Model):
+class Value(_HostInit, ProcessMean, DeterministicMixin, Model):
     """State-value function: MLP → 1."""
 
     hidden: tuple[int, ...] = (64, 64)
@@ -164,7 +167,7 @@ class Value(_HostInit, DeterministicMixin, Model):
         return dense(1, x.shape[-1], "value")(x), {}
 
 
-class SharedPolicyValue(_HostInit, GaussianMixin, DeterministicMixin, Model):
+class SharedPolicyValue(_HostInit, ProcessMean, GaussianMixin, DeterministicMixin, Model):
     """One trunk, two heads; ``role`` picks the head (both are created whatever the role)."""
 
     hidden: tuple[int, ...] = (64, 64)

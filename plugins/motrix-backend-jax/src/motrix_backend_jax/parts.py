@@ -27,12 +27,13 @@ from motrix.training.checkpoint_header import model_spec
 from motrix.training.skrl_agent import AgentContext
 from motrix.training.skrl_parts import SkrlClasses, skrl_agent_cfg
 
-from motrix_backend_jax import checkpoint
+from motrix_backend_jax import checkpoint, distributed
 from motrix_backend_jax.agent import MotrixPPO
-from motrix_backend_jax.device import configure_compilation_cache, describe, pick_device
+from motrix_backend_jax.device import _gpu_plugin_installed, configure_compilation_cache, describe, pick_device
 from motrix_backend_jax.models import build_models
 from motrix_backend_jax.policy import MeanActions, TrainedPolicy, probe
 from motrix_backend_jax.wrapper import NpEnvWrapper
+
 
 SKRL_CLASSES = SkrlClasses(ppo_cfg=PPO_CFG, experiment_cfg=ExperimentCfg, random_memory=RandomMemory,
                            running_standard_scaler=RunningStandardScaler, kl_adaptive_lr=KLAdaptiveLR)
@@ -51,6 +52,11 @@ class JaxParts:
 
     def configure(self) -> dict[str, Any]:
         return {"jax_cpu_threads": self.cpu_threads, "jax_compilation_cache": configure_compilation_cache()}
+
+    def init_distributed(self, world) -> distributed.JaxCollectives:
+        # whether a GPU plugin is installed, not has_gpu(): asking jax for its devices would start
+        # its client, which must come after jax.distributed.initialize
+        return distributed.init(world, on_gpu=_gpu_plugin_installed())
 
     def device(self) -> Any:
         return pick_device()
@@ -92,6 +98,16 @@ class JaxParts:
 
     def write_checkpoint(self, path: Path, header: dict[str, Any], state: dict[str, Any]) -> None:
         checkpoint.save(path, header, state)
+
+    def digest(self, agent: MotrixPPO) -> bytes:
+        trees = {"policy": agent.policy.state_dict.params}
+        if not agent.shared:
+            trees["value"] = agent.value.state_dict.params
+        for name in ("observation_preprocessor", "value_preprocessor"):
+            module = agent.checkpoint_modules.get(name)
+            if module is not None:
+                trees[name] = _scaler_tree(module)
+        return distributed.digest(trees)
 
     def report(self, device: Any, agent: MotrixPPO) -> tuple[str, dict[str, Any]]:
         return describe(device), {}

@@ -9,7 +9,8 @@
   memory) is written out here so that skrl's curves come from NumPy (``SkrlCurves``)
   rather than a few torch ops and deque statistics per step.
 - ``act`` under ``torch.inference_mode``; ``update`` on ``update_threads`` cores (physics is
-  idle then).
+  idle then), through the core's ``synced_update`` (normalizers merged over the ranks of a
+  data-parallel run).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import torch
 from skrl.agents.torch.ppo import PPO
 from skrl.utils.tensorboard import SummaryWriter
 
+from motrix.distributed.sync import RunningStats
 from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
@@ -72,9 +74,23 @@ class MotrixPPO(LoopAgent, PPO):
         if self.update_threads:
             torch.set_num_threads(self.update_threads)
         try:
-            self.clock.time("update", super().update, timestep=timestep, timesteps=timesteps)
+            self.clock.time("update", self.synced_update, super().update, timestep=timestep, timesteps=timesteps)
         finally:
             torch.set_num_threads(acting_threads)
+
+    def running_stats(self, which: str) -> RunningStats | None:
+        module = self.checkpoint_modules.get(which)
+        if module is None:
+            return None
+        return RunningStats(module.running_mean.double().cpu().numpy(), module.running_variance.double().cpu().numpy(),
+                            float(module.current_count))
+
+    def set_running_stats(self, which: str, stats: RunningStats) -> None:
+        module = self.checkpoint_modules[which]
+        for name, value in (("running_mean", stats.mean), ("running_variance", stats.variance)):
+            buffer = getattr(module, name)
+            buffer.copy_(torch.as_tensor(value, dtype=buffer.dtype, device=buffer.device))
+        module.current_count.fill_(stats.count)
 
     def record_transition(self, **kwargs: Any) -> None:
         self.clock.time("record", self._record_transition, **kwargs)

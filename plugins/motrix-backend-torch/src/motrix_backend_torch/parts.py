@@ -25,7 +25,7 @@ from motrix.training.checkpoint_header import model_spec
 from motrix.training.skrl_agent import AgentContext
 from motrix.training.skrl_parts import SkrlClasses, skrl_agent_cfg
 
-from motrix_backend_torch import checkpoint
+from motrix_backend_torch import checkpoint, distributed
 from motrix_backend_torch.agent import MotrixPPO, minibatch_work
 from motrix_backend_torch.device import configure_threads, describe, pick_device, update_threads
 from motrix_backend_torch.models import build_models
@@ -39,11 +39,18 @@ class TorchParts:
     label = "torch"
     checkpoint_suffix = checkpoint.SUFFIX
 
+    def __init__(self) -> None:
+        self._rank_device: torch.device | None = None
+
     def configure(self) -> dict[str, Any]:
         return {"torch_threads": configure_threads(pick_device())}
 
+    def init_distributed(self, world) -> distributed.TorchCollectives:
+        self._rank_device = distributed.rank_device(world)
+        return distributed.init(world)
+
     def device(self) -> torch.device:
-        return pick_device()
+        return self._rank_device or pick_device()
 
     def describe(self, device: torch.device) -> str:
         return describe(device)
@@ -71,6 +78,11 @@ class TorchParts:
 
     def write_checkpoint(self, path: Path, header: dict[str, Any], state: dict[str, Any]) -> None:
         checkpoint.save(path, header, state)
+
+    def digest(self, agent: MotrixPPO) -> bytes:
+        names = ("policy", "value", "observation_preprocessor", "value_preprocessor")
+        return distributed.digest({n: agent.checkpoint_modules[n] for n in names
+                                  if agent.checkpoint_modules.get(n) is not None})
 
     def report(self, device: torch.device, agent: MotrixPPO) -> tuple[str, dict[str, Any]]:
         return f"{describe(device)}, {agent.update_threads} updating", {"torch_update_threads": agent.update_threads}
