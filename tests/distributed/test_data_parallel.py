@@ -72,6 +72,21 @@ def _workers(launcher: subprocess.Popen) -> dict[int, psutil.Process]:
     return out
 
 
+def _long_run_with_a_checkpoint(runs_dir: Path) -> tuple[subprocess.Popen, Path, dict[int, psutil.Process]]:
+    """A torch ``--nproc 2`` run far from its end, once its first checkpoint is written."""
+    _needs("torch")
+    launcher = _popen("train", "cartpole", "--backend", "torch", "--nproc", "2", "--num-envs", "50",
+                      "--steps", "50000000", "--set", "check_point_interval=10", "--runs-dir", str(runs_dir))
+    try:
+        run = _wait_for_checkpoint(runs_dir)
+        workers = _workers(launcher)
+        assert sorted(workers) == [0, 1]
+    except BaseException:
+        launcher.kill()
+        raise
+    return launcher, run, workers
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def two_ranks(request, tmp_path_factory):
     """``motrix train cartpole --nproc 2`` to the end, once per backend."""
@@ -160,13 +175,8 @@ def test_bad_launches_are_one_line_before_any_process_starts(args, needle, tmp_p
 
 
 def test_a_killed_rank_stops_the_others_and_the_run_resumes(tmp_path):
-    _needs("torch")
-    launcher = _popen("train", "cartpole", "--backend", "torch", "--nproc", "2", "--num-envs", "50",
-                      "--steps", "50000000", "--set", "check_point_interval=10", "--runs-dir", str(tmp_path))
+    launcher, run, workers = _long_run_with_a_checkpoint(tmp_path)
     try:
-        run = _wait_for_checkpoint(tmp_path)
-        workers = _workers(launcher)
-        assert sorted(workers) == [0, 1]
         workers[1].kill()
         killed = time.monotonic()
         _, stderr = launcher.communicate(timeout=90)
@@ -191,12 +201,8 @@ def test_a_killed_rank_stops_the_others_and_the_run_resumes(tmp_path):
 
 
 def test_ctrl_c_stops_every_rank_with_one_final_checkpoint(tmp_path):
-    _needs("torch")
-    launcher = _popen("train", "cartpole", "--backend", "torch", "--nproc", "2", "--num-envs", "50",
-                      "--steps", "50000000", "--set", "check_point_interval=10", "--runs-dir", str(tmp_path))
+    launcher, run, workers = _long_run_with_a_checkpoint(tmp_path)
     try:
-        run = _wait_for_checkpoint(tmp_path)
-        workers = _workers(launcher)
         launcher.send_signal(signal.SIGINT)
         stdout, stderr = launcher.communicate(timeout=120)
     finally:
