@@ -1,0 +1,126 @@
+"""Go1 time to walk: the default `motrix train go1` for a wall budget, then every checkpoint on a command grid.
+
+    python benchmarks/go1_time_to_walk.py [--minutes 8] [--seeds 0 1 2] [--backend torch] [--json out.json]
+
+Per seed:
+
+1. Runs `motrix train go1 --seed S` as a user would, with two changes that do not touch
+   training: a checkpoint every ``--checkpoint-iterations`` iterations (default 8, ~200k
+   env-steps) and none pruned, so that the curve has points to read. It is stopped with
+   SIGINT (a final checkpoint) when the budget is spent.
+2. After training (so that the evaluation takes no CPU from it), evaluates every checkpoint
+   with ``locomotion_eval.evaluate_grid``: deterministic policy, the fixed command grid
+   (forward 0.5 and 1.0 m/s, backward, sideways, turning, an arc, a diagonal, standing),
+   the first 2 s of each evaluation skipped, errors and falls from the physics state.
+3. Reports per checkpoint: wall time since the command started (start-up included), env-steps,
+   mean and worst planar velocity error, mean yaw-rate error, falls per robot per 10 s; and
+   the **time to walk**: the wall time of the first checkpoint with mean planar error
+   ≤ 0.10 m/s, worst ≤ 0.15 m/s and no falls.
+
+The median over seeds is the figure to quote (docs/performance.md). The zero-action
+(standing) baseline is printed first for scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from locomotion_eval import evaluate_grid, zero_policy  # noqa: E402
+
+MEAN_OK, WORST_OK = 0.10, 0.15
+"""Walking: mean planar velocity error over the grid ≤ MEAN_OK m/s, worst command ≤ WORST_OK, no falls."""
+
+
+def train(seed: int, minutes: float, backend: str, every: int, runs: Path) -> tuple[Path, float]:
+    """One budgeted `motrix train go1`; (run directory, the time.time() the command started)."""
+    cmd = [sys.executable, "-m", "motrix", "train", "go1", "--backend", backend, "--seed", str(seed),
+           "--runs-dir", str(runs), "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0"]
+    print("$", " ".join(cmd[2:]), flush=True)
+    started = time.time()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        proc.wait(timeout=minutes * 60)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=300)
+    return Path(proc.stdout.read().strip().splitlines()[-1]), started
+
+
+def checkpoints(run: Path) -> list[Path]:
+    """The run's checkpoint files, oldest first."""
+    index = json.loads((run / "checkpoints" / "index.json").read_text())
+    return [run / "checkpoints" / entry["file"] for entry in sorted(index["all"], key=lambda e: e["env_steps"])]
+
+
+def evaluate_run(run: Path, started: float, robots: int) -> list[dict]:
+    import motrix
+    from motrix.registry import get_backend
+
+    meta = json.loads((run / "metadata.json").read_text())
+    trainer = get_backend(meta["backend"]).load_trainer_class()()
+    probe_env = motrix.make("go1", num_envs=1)
+    rows = []
+    for path in checkpoints(run):
+        policy = trainer.load_policy(path, "go1", probe_env)
+        result = evaluate_grid(policy, "go1", robots_per_command=robots)
+        mean, worst = result["mean"], result["worst"]
+        row = {"checkpoint": path.name, "wall_s": round(path.stat().st_mtime - started, 1),
+               "env_steps": trainer.checkpoint_env_steps(path),
+               "mean_planar": mean["planar_velocity_error"], "worst_planar": worst["planar_velocity_error"],
+               "mean_yaw": mean["yaw_rate_error"], "falls": mean["falls_per_robot_per_10s"]}
+        row["walks"] = row["mean_planar"] <= MEAN_OK and row["worst_planar"] <= WORST_OK and row["falls"] == 0
+        rows.append(row)
+        print(f"  {row['wall_s']:7.1f} s {row['env_steps']:>11,} env-steps | planar mean {row['mean_planar']:.3f}"
+              f" worst {row['worst_planar']:.3f} m/s | yaw {row['mean_yaw']:.3f} rad/s | falls {row['falls']:.2f}"
+              + ("  walks" if row["walks"] else ""), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=8.0, help="wall budget of each training run")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--backend", default="torch")
+    parser.add_argument("--checkpoint-iterations", type=int, default=8)
+    parser.add_argument("--robots", type=int, default=32, help="robots per command of the grid")
+    parser.add_argument("--runs-dir", help="keep the runs here (default: a temporary folder)")
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+
+    standing = evaluate_grid(zero_policy, "go1", robots_per_command=args.robots)
+    print(f"standing (zero actions): planar mean {standing['mean']['planar_velocity_error']:.3f}"
+          f" worst {standing['worst']['planar_velocity_error']:.3f} m/s", flush=True)
+    figures: dict = {"standing": standing["mean"], "seeds": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = Path(args.runs_dir or tmp)
+        for seed in args.seeds:
+            run, started = train(seed, args.minutes, args.backend, args.checkpoint_iterations, runs)
+            rows = evaluate_run(run, started, args.robots)
+            walking = next((r for r in rows if r["walks"]), None)
+            figures["seeds"][seed] = {"run": str(run), "checkpoints": rows,
+                                      "time_to_walk_s": walking["wall_s"] if walking else None}
+            print(f"seed {seed}: time to walk "
+                  + (f"{walking['wall_s']:.0f} s ({walking['env_steps']:,} env-steps)" if walking
+                     else f"not within {args.minutes:g} min"), flush=True)
+    times = [s["time_to_walk_s"] for s in figures["seeds"].values()]
+    reached = [t for t in times if t is not None]
+    if len(reached) == len(times):
+        figures["median_time_to_walk_s"] = statistics.median(reached)
+        print(f"median time to walk over seeds {args.seeds}: {figures['median_time_to_walk_s']:.0f} s")
+    else:
+        print(f"{len(times) - len(reached)} of {len(times)} seeds did not walk within the budget: no median")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
