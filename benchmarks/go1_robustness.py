@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
-    policies = {"plain": load_policy(args.plain, "go1"), "robust": load_policy(args.robust, "go1"),
+    policies = {"plain": load_policy(args.plain), "robust": load_policy(args.robust),
                 "zero": zero_policy}
     results = evaluate(policies, args.robots, args.seconds)
     print(table(results))

@@ -157,13 +157,18 @@ def zero_policy(obs: np.ndarray) -> np.ndarray:
     return np.zeros((obs.shape[0], 12), dtype=np.float32)
 
 
-def load_policy(run: str | Path, env_name: str = "go1") -> Policy:
-    """The deterministic policy of a run's latest checkpoint, loaded as ``motrix play`` loads it."""
+def load_policy(run: str | Path, env_name: str | None = None) -> Policy:
+    """The deterministic policy of a run's latest checkpoint, loaded as ``motrix play`` loads it.
+
+    ``env_name``: the env it was trained on (default: the run's); the policy then plays on any
+    Go1 variant, all of which share the observation and action.
+    """
     import motrix
     from motrix.registry import get_backend
 
     run = Path(run)
     meta = json.loads((run / "metadata.json").read_text())
+    env_name = env_name or meta["env"]
     index = json.loads((run / "checkpoints" / "index.json").read_text())
     checkpoint = run / "checkpoints" / index["latest"]["file"]
     probe_env = motrix.make(env_name, num_envs=1)
@@ -198,7 +203,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.run and not args.zero:
         parser.error("give a run directory or --zero")
-    policy = zero_policy if args.zero else load_policy(args.run, args.env)
+    policy = zero_policy if args.zero else load_policy(args.run)
     result = evaluate_grid(policy, args.env, robots_per_command=args.robots, seconds=args.seconds, seed=args.seed)
     print(format_table({"zero actions" if args.zero else str(args.run): result}))
     if args.json:
