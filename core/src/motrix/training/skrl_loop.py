@@ -108,6 +108,8 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
     if resume_state is not None:
         parts.restore(agent, resume_state, job.resume_from)
+        if world.rank != 0:  # the checkpoint holds rank 0's random streams: each rank draws its own
+            parts.seed(world.seed(cfg.seed + start_iteration))
     progress = Progress(parts.label, total_env_steps, start_iteration * steps_per_iteration, quiet=job.quiet)
     # Time to the target return is a figure of runs trained from scratch, not of a resumed one.
     target = TargetTracker(cfg.target_return if resume_state is None else None, progress.start_time)
