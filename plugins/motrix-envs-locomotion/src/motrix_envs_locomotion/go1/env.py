@@ -8,6 +8,10 @@ the model's position servos (kp/kd, torque limits of the real motors) for ``ctrl
 Per-env memory between steps (command, previous action, joint velocity, feet air time,
 command timer) lives in ``state.info``: ``reset`` returns fresh values for the envs it
 resets and the base merges them in.
+
+On `go1-rough` / `go1-stairs` (a ``Go1TerrainCfg``) the ground is a grid of difficulty
+levels and ``self.curriculum`` keeps each env's level across episodes: ``reset`` spawns
+each robot on its level, moved up or down by how its last episode went (curriculum.py).
 """
 
 from __future__ import annotations
