@@ -8,6 +8,7 @@ Plain ``go1`` stays unrandomized: its time-to-walk and tracking figures stay com
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from motrix.env.randomization import (ComCfg, FrictionCfg, GainsCfg, JointsCfg, MassCfg, PushCfg,
@@ -35,7 +36,7 @@ GO1_RANDOMIZATION = RandomizationCfg(
 class Go1RobustCfg(Go1Cfg):
     """Go1 on flat ground under domain randomization, pushes, sensor noise and action latency."""
 
-    randomization: RandomizationCfg = field(default_factory=lambda: GO1_RANDOMIZATION)
+    randomization: RandomizationCfg = field(default_factory=lambda: copy.deepcopy(GO1_RANDOMIZATION))
     """Friction 0.4-1.0, masses x0.9-1.1, trunk +-1 kg and +-5 cm CoM, kp/kd +-10 %, pushes, noise, delay."""
 
 
