@@ -11,8 +11,15 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from motrix.env.randomization import (ComCfg, FrictionCfg, GainsCfg, JointsCfg, MassCfg, PushCfg,
-                                      RandomizationCfg)
+from motrix.env.randomization import (
+    ComCfg,
+    FrictionCfg,
+    GainsCfg,
+    JointsCfg,
+    MassCfg,
+    PushCfg,
+    RandomizationCfg,
+)
 
 from .cfg import Go1Cfg
 from .rl_cfg import Go1PPO
