@@ -68,8 +68,8 @@ def rough_levels(grid: Grid, amplitudes: np.ndarray, seed: int, cell: float = 0.
     """
     rng = np.random.default_rng(seed)
     hx, hy = grid.half_extent
-    xs = np.arange(int(round(2 * hx / cell)) + 1) * cell - hx
-    ys = np.arange(int(round(2 * hy / cell)) + 1) * cell - hy
+    xs = np.arange(round(2 * hx / cell) + 1) * cell - hx
+    ys = np.arange(round(2 * hy / cell) + 1) * cell - hy
     noise = value_noise(rng, xs, ys, 2 * hx, 2 * hy, feature)
     x, y = np.meshgrid(xs, ys)
     level, dx, dy = grid.local(x, y)
