@@ -45,7 +45,6 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.flatten_util import ravel_pytree
 from skrl.agents.jax.ppo import PPO
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
@@ -54,6 +53,7 @@ from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
 from motrix_backend_jax import ppo_math as pm
+from motrix_backend_jax.distributed import RANKS, mean_over_ranks, over_processes
 
 
 def _kl_rule(kwargs: dict) -> pm.KLRule:
@@ -180,13 +180,10 @@ class MotrixPPO(LoopAgent, PPO):
         # A data-parallel run: the update is one pmap over the processes' devices (one each),
         # whose gradients and epoch KL are averaged over the ranks inside the program, as
         # skrl's distributed PPO averages them between its calls.
-        ranks = "ranks" if self.collectives is not None else None
+        ranks = RANKS if self.collectives is not None else None
 
-        def rank_mean(tree):  # one all-reduce of the whole tree, flattened (one per leaf costs ~1 ms each)
-            if ranks is None:
-                return tree
-            flat, unflatten = ravel_pytree(tree)
-            return unflatten(jax.lax.pmean(flat, ranks))
+        def rank_mean(tree):
+            return tree if ranks is None else mean_over_ranks(tree)
 
         def policy_terms(params, x, actions, old_log_prob, advantages):
             mean, out = policy_apply(params, {"observations": x}, "policy")
@@ -296,16 +293,7 @@ class MotrixPPO(LoopAgent, PPO):
             metrics = {name: summary[name].sum() / n for name in losses}
             return st, {**metrics, "stddev": summary["stddev"][-1], "kl": summary["kl"][-1]}
 
-        if ranks is None:
-            self._update_program = jax.jit(update)
-        else:
-            program = jax.pmap(update, axis_name=ranks)
-
-            def one_device(*args):  # this process's one device: a leading axis of 1 in and out
-                out = program(*jax.tree_util.tree_map(lambda a: a[None], args))
-                return jax.tree_util.tree_map(lambda a: a[0], out)
-
-            self._update_program = one_device
+        self._update_program = jax.jit(update) if ranks is None else over_processes(update)
 
     # -- acting ----------------------------------------------------------------------------
     def act(self, observations: jax.Array, states: jax.Array | None, *, timestep: int, timesteps: int):

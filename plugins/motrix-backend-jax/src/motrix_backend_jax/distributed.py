@@ -17,6 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.experimental import multihost_utils
+from jax.flatten_util import ravel_pytree
 
 from motrix.distributed.skrl_config import tell_skrl
 from motrix.distributed.world import World
@@ -59,6 +60,29 @@ def digest(trees: dict[str, Any]) -> bytes:
             h.update(f"{name}{jax.tree_util.keystr(path)}".encode())
             h.update(np.asarray(leaf).tobytes())
     return h.digest()
+
+
+RANKS = "ranks"
+"""The ``pmap`` axis over the processes (one device each) in ``over_processes``."""
+
+
+def mean_over_ranks(tree: Any) -> Any:
+    """Inside ``over_processes``: ``tree`` averaged over the ranks, as one all-reduce of the
+    flattened tree (one per leaf costs ~1 ms each on a CPU)."""
+    flat, unflatten = ravel_pytree(tree)
+    return unflatten(jax.lax.pmean(flat, RANKS))
+
+
+def over_processes(fn):
+    """``fn`` as one program over every process's device, called with and returning this
+    process's arrays (the leading axis of 1 that ``pmap`` wants is added and removed here)."""
+    program = jax.pmap(fn, axis_name=RANKS)
+
+    def one_device(*args):
+        out = program(*jax.tree_util.tree_map(lambda a: a[None], args))
+        return jax.tree_util.tree_map(lambda a: a[0], out)
+
+    return one_device
 
 
 @functools.cache
