@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from learning_runs import train_for  # noqa: E402
 from locomotion_eval import evaluate_grid, zero_policy  # noqa: E402
 
 MEAN_OK, WORST_OK = 0.10, 0.15
@@ -42,23 +41,18 @@ MEAN_OK, WORST_OK = 0.10, 0.15
 
 def train(seed: int, minutes: float, backend: str, every: int, runs: Path) -> tuple[Path, float]:
     """One budgeted `motrix train go1`; (run directory, the time.time() the command started)."""
-    cmd = [sys.executable, "-m", "motrix", "train", "go1", "--backend", backend, "--seed", str(seed),
-           "--runs-dir", str(runs), "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0"]
-    print("$", " ".join(cmd[2:]), flush=True)
+    cmd = ["motrix", "train", "go1", "--backend", backend, "--seed", str(seed), "--runs-dir", str(runs),
+           "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0"]
     started = time.time()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    try:
-        proc.wait(timeout=minutes * 60)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=300)
-    return Path(proc.stdout.read().strip().splitlines()[-1]), started
+    run, _, _ = train_for(cmd, minutes)
+    return run, started
 
 
-def checkpoints(run: Path) -> list[Path]:
-    """The run's checkpoint files, oldest first."""
+def checkpoints(run: Path) -> list[tuple[Path, int]]:
+    """The run's checkpoint files and their env-steps, oldest first."""
     index = json.loads((run / "checkpoints" / "index.json").read_text())
-    return [run / "checkpoints" / entry["file"] for entry in sorted(index["all"], key=lambda e: e["env_steps"])]
+    entries = sorted(index["all"], key=lambda e: e["env_steps"])
+    return [(run / "checkpoints" / entry["file"], int(entry["env_steps"])) for entry in entries]
 
 
 def evaluate_run(run: Path, started: float, robots: int) -> list[dict]:
@@ -69,12 +63,12 @@ def evaluate_run(run: Path, started: float, robots: int) -> list[dict]:
     trainer = get_backend(meta["backend"]).load_trainer_class()()
     probe_env = motrix.make("go1", num_envs=1)
     rows = []
-    for path in checkpoints(run):
+    for path, env_steps in checkpoints(run):
         policy = trainer.load_policy(path, "go1", probe_env)
         result = evaluate_grid(policy, "go1", robots_per_command=robots)
         mean, worst = result["mean"], result["worst"]
         row = {"checkpoint": path.name, "wall_s": round(path.stat().st_mtime - started, 1),
-               "env_steps": trainer.checkpoint_env_steps(path),
+               "env_steps": env_steps,
                "mean_planar": mean["planar_velocity_error"], "worst_planar": worst["planar_velocity_error"],
                "mean_yaw": mean["yaw_rate_error"], "falls": mean["falls_per_robot_per_10s"]}
         row["walks"] = row["mean_planar"] <= MEAN_OK and row["worst_planar"] <= WORST_OK and row["falls"] == 0

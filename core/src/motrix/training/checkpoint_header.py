@@ -32,11 +32,12 @@ def model_spec(cfg: PPOCfg) -> dict[str, Any]:
     }
 
 
-def base_header(env_name: str, cfg: PPOCfg, observation_space: Any, action_space: Any) -> dict[str, Any]:
+def base_header(env_name: str, cfg: PPOCfg, observation_space: Any, action_space: Any,
+                world_size: int = 1) -> dict[str, Any]:
     """The part of a header that stays the same for every checkpoint of a run."""
     return {
         "env": env_name, "obs_dim": space_dim(observation_space), "action_dim": space_dim(action_space),
-        "num_envs": cfg.num_envs, "model": model_spec(cfg),
+        "num_envs": cfg.num_envs, "model": model_spec(cfg), "world_size": world_size,
     }
 
 

@@ -274,7 +274,7 @@ def _run(job: TrainJob, trainer: Any, request: TrainRequest, stop: StopRequest) 
         raise
     status = "interrupted" if result.interrupted else "completed"
     if run is None:
-        return TrainOutcome(None, result, stop.exit_code or 130 if result.interrupted else 0)
+        return TrainOutcome(None, result, (stop.exit_code or 130) if result.interrupted else 0)
     run.update_metadata(
         status=status, env_steps=result.env_steps, final_mean_return=result.final_mean_return,
         last_checkpoint=str(result.checkpoint) if result.checkpoint else None,

@@ -70,8 +70,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     # Checkpoints (rank 0's): the state is copied to the host here; encoding, writing and
     # fsync-ing it (and the index and the metadata) happen on a background thread.
     store = job.run.checkpoints(parts.checkpoint_suffix) if main else None
-    header = {**base_header(job.env_spec.name, cfg, env.observation_space, env.action_space),
-              "world_size": world.world_size}
+    header = base_header(job.env_spec.name, cfg, env.observation_space, env.action_space, world.world_size)
     writer = CheckpointWriter(start_iteration, job.resume_from)
 
     def save(iteration: int) -> None:

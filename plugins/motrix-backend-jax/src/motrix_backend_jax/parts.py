@@ -103,7 +103,7 @@ class JaxParts:
         trees = {"policy": agent.policy.state_dict.params}
         if not agent.shared:
             trees["value"] = agent.value.state_dict.params
-        for name in ("observation_preprocessor", "value_preprocessor"):
+        for name in agent.NORMALIZERS:
             module = agent.checkpoint_modules.get(name)
             if module is not None:
                 trees[name] = _scaler_tree(module)

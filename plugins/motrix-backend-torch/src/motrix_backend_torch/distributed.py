@@ -47,9 +47,9 @@ def rank_device(world: World) -> torch.device:
     return torch.device("cpu")
 
 
-def init(world: World) -> TorchCollectives:
-    """Join the process group at ``MASTER_ADDR:MASTER_PORT`` and tell skrl; the collectives."""
-    device = rank_device(world)
+def init(world: World, device: torch.device) -> TorchCollectives:
+    """Join the process group at ``MASTER_ADDR:MASTER_PORT`` from ``device`` (``rank_device``) and
+    tell skrl; the collectives."""
     if device.type == "cuda":
         torch.cuda.set_device(device)
     if not dist.is_initialized():

@@ -47,7 +47,7 @@ class TorchParts:
 
     def init_distributed(self, world) -> distributed.TorchCollectives:
         self._rank_device = distributed.rank_device(world)
-        return distributed.init(world)
+        return distributed.init(world, self._rank_device)
 
     def device(self) -> torch.device:
         return self._rank_device or pick_device()
@@ -80,7 +80,7 @@ class TorchParts:
         checkpoint.save(path, header, state)
 
     def digest(self, agent: MotrixPPO) -> bytes:
-        names = ("policy", "value", "observation_preprocessor", "value_preprocessor")
+        names = ("policy", "value", *agent.NORMALIZERS)
         return distributed.digest({n: agent.checkpoint_modules[n] for n in names
                                   if agent.checkpoint_modules.get(n) is not None})
 
