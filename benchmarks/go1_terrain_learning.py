@@ -36,7 +36,7 @@ EVAL_TILE = 24.0
 def level_terrain(env_name: str, level: int) -> dict:
     """Overrides that make `env_name`'s terrain one EVAL_TILE-wide tile of level `level`'s difficulty."""
     import motrix
-    from motrix_envs_locomotion.go1.levels import linear_levels
+    from motrix_envs_locomotion.levels import linear_levels
 
     cfg = motrix.make(env_name, num_envs=1).cfg
     difficulty = float(linear_levels(cfg.level_range, cfg.terrain_levels)[level])

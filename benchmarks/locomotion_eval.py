@@ -1,4 +1,4 @@
-"""How well a Go1 policy tracks a grid of fixed commands, measured from the physics state.
+"""How well a quadruped policy (Go1, Go2, ANYmal C) tracks a grid of fixed commands, measured from the physics state.
 
     python benchmarks/locomotion_eval.py RUN_DIR [--env go1] [--robots 32] [--seconds 10] [--json F]
     python benchmarks/locomotion_eval.py --zero [--env go1]      # the zero-action (standing) baseline
@@ -12,7 +12,7 @@ anyone), not from the reward or the observation (which may be noisy):
 - planar velocity error: |command (vx, vy) - trunk velocity in the yaw frame| (m/s);
 - yaw-rate error: |command yaw rate - trunk world yaw rate| (rad/s);
 - falls per robot per 10 s: a fall is the trunk's up axis tilting past 60 degrees or the trunk
-  centre dropping below ``FALL_HEIGHT`` above the ground under it, or an episode the env
+  centre dropping below ``FALL_HEIGHT_SHARE`` of its standing height above the ground under it, or an episode the env
   ends early (its own fall test: the trunk touching the ground, or the tilt), counted once
   per episode (the robot is reset and keeps going).
 
@@ -44,8 +44,9 @@ COMMAND_GRID: dict[str, tuple[float, float, float]] = {
 }
 FALL_UPRIGHT = 0.5
 """Fallen when the world-z component of the trunk's up axis is below this (tilted past 60°)."""
-FALL_HEIGHT = 0.12
-"""Fallen when the trunk centre is lower than this above the ground (standing: ~0.27 m)."""
+FALL_HEIGHT_SHARE = 0.5
+"""Fallen when the trunk centre is lower than this share of the robot's lowest standing height
+above the ground under it (Go1: 0.5 x 0.24 = 0.12 m; it stands at ~0.27 m)."""
 
 Policy = Callable[[np.ndarray], np.ndarray]
 
@@ -76,6 +77,7 @@ class _Probe:
         self.fallen = np.zeros(env.num_envs, dtype=bool)
         self.planar_error = self.yaw_error = None
         self.falls = 0
+        self.fall_height = FALL_HEIGHT_SHARE * env.robot.standing_height[0]
         inner = env.update_state
 
         def update_state(state):  # the env's own step, with a look at the physics first
@@ -90,7 +92,7 @@ class _Probe:
         up, yaw_rate = _up_and_yaw_rate(quat, vel[:, 3:6])
         terrain = getattr(self.env, "terrain", None)
         ground = terrain.height_at(pos[:, 0], pos[:, 1]) if terrain is not None else 0.0
-        fallen = (up < FALL_UPRIGHT) | (pos[:, 2] - ground < FALL_HEIGHT)
+        fallen = (up < FALL_UPRIGHT) | (pos[:, 2] - ground < self.fall_height)
         self.falls += int((fallen & ~self.fallen).sum())
         self.fallen |= fallen
         self.planar_error = np.linalg.norm(self.command[:2] - _yaw_frame(quat, vel[:, :3]), axis=1)
@@ -154,14 +156,14 @@ def evaluate_grid(policy: Policy, env_name: str = "go1", *, robots_per_command: 
 
 def zero_policy(obs: np.ndarray) -> np.ndarray:
     """Hold the standing pose (the untrained baseline)."""
-    return np.zeros((obs.shape[0], 12), dtype=np.float32)
+    return np.zeros((obs.shape[0], 12), dtype=np.float32)  # every quadruped here has 12 joints
 
 
 def load_policy(run: str | Path, env_name: str | None = None) -> Policy:
     """The deterministic policy of a run's latest checkpoint, loaded as ``motrix play`` loads it.
 
     ``env_name``: the env it was trained on (default: the run's); the policy then plays on any
-    Go1 variant, all of which share the observation and action.
+    variant of the same robot, all of which share the observation and action.
     """
     import motrix
     from motrix.registry import get_backend

@@ -7,8 +7,8 @@ import pytest
 
 ms = pytest.importorskip("motrixsim")
 
+from motrix_envs_locomotion import terrain as T  # noqa: E402
 from motrix_envs_locomotion.go1 import model as G  # noqa: E402
-from motrix_envs_locomotion.go1 import terrain as T  # noqa: E402
 
 N_ENVS = 8
 

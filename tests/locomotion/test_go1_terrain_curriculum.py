@@ -9,9 +9,9 @@ import pytest
 import motrix
 from motrix.errors import UsageError
 from motrix.testing import check_env
-from motrix_envs_locomotion.go1 import levels as L
+from motrix_envs_locomotion import levels as L
+from motrix_envs_locomotion.curriculum import Curriculum, Rules, next_levels
 from motrix_envs_locomotion.go1 import model as G
-from motrix_envs_locomotion.go1.curriculum import Curriculum, Rules, next_levels
 
 RULES = Rules(levels=10, promote_distance=4.0, demote_fraction=0.5)
 

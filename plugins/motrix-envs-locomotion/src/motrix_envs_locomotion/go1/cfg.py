@@ -1,154 +1,31 @@
-"""Configs of the Go1 velocity-tracking envs: flat, rough and stairs."""
+"""Configs of the Go1 velocity-tracking envs: flat, rough and stairs.
+
+The task's fields and their defaults live in the shared ``VelocityCfg`` (they were written
+for the Go1 first); the terrain variants add the shared terrain-grid mixins.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motrix.env import EnvCfg
-from motrix.errors import UsageError
+from ..velocity.cfg import TERRAINS, RoughLevels, StairsLevels, VelocityCfg
 
-TERRAINS = ("flat", "rough", "stairs")
+__all__ = ["TERRAINS", "Go1Cfg", "Go1RoughCfg", "Go1StairsCfg"]
 
 
 @dataclass
-class Go1Cfg(EnvCfg):
+class Go1Cfg(VelocityCfg):
     """Go1 on flat ground, tracking a commanded base velocity."""
 
     model_file: str = "motrix_envs_locomotion.go1:go1.xml"
     """The flat scene; rough and stairs scenes are generated from it at runtime."""
-    sim_dt: float = 0.004
-    """Physics timestep (250 Hz)."""
-    ctrl_dt: float = 0.02
-    """Policy rate 50 Hz: one joint-target action held for 5 physics steps."""
-    max_episode_seconds: float = 20.0
-    """Episodes are cut after 20 s (1000 control steps)."""
-    render_spacing: float = 1.0
-    """Distance between robots when several are rendered."""
-    terrain: str = "flat"
-    """Ground: flat, rough (procedural height field) or stairs (pyramid of boxes)."""
-    terrain_seed: int = 0
-    """Seed of the procedural rough terrain (same seed, same ground)."""
-    action_scale: float = 0.5
-    """Joint target = standing pose + action_scale * action (rad), actions in [-1, 1]."""
-    kp: float = 35.0
-    """Stiffness of the joint position servos (N·m/rad); must match go1.xml."""
-    kd: float = 1.0
-    """Damping of the joint position servos (N·m·s/rad); must match go1.xml."""
-    command_lin_vel_x: tuple[float, ...] = (-1.0, 1.0)
-    """Range of the commanded forward speed (m/s)."""
-    command_lin_vel_y: tuple[float, ...] = (-0.5, 0.5)
-    """Range of the commanded sideways speed (m/s)."""
-    command_yaw_rate: tuple[float, ...] = (-1.0, 1.0)
-    """Range of the commanded turning rate (rad/s)."""
-    command_resample_seconds: float = 10.0
-    """Each env draws a new command this often during an episode."""
-    standing_command_below: float = 0.1
-    """Planar commands slower than this (m/s) are set to zero: the robot learns to stand too."""
-    tracking_sigma: float = 0.25
-    """Width of the exp kernel of the tracking rewards: exp(-error² / sigma)."""
-    w_tracking_lin_vel: float = 1.0
-    """Weight of forward/sideways velocity tracking."""
-    w_tracking_ang_vel: float = 0.5
-    """Weight of yaw-rate tracking."""
-    w_lin_vel_z: float = -2.0
-    """Weight of the vertical base velocity penalty."""
-    w_ang_vel_xy: float = -0.05
-    """Weight of the roll/pitch rate penalty."""
-    w_torques: float = -2e-4
-    """Weight of the squared joint torque penalty."""
-    w_dof_acc: float = -2.5e-7
-    """Weight of the squared joint acceleration penalty."""
-    w_action_rate: float = -0.01
-    """Weight of the squared action change penalty."""
-    w_feet_air_time: float = 1.0
-    """Weight of the reward for steps longer than feet_air_time_target (while commanded to move)."""
-    feet_air_time_target: float = 0.5
-    """Swing time (s) above which a step earns air-time reward."""
-    w_hip_deviation: float = -0.5
-    """Weight of the squared hip (abduction) deviation from the standing pose."""
-    w_stumble: float = 0.0
-    """Weight of the foot-stumbling penalty (a foot pushed sideways harder than down)."""
-    only_positive_rewards: bool = True
-    """Clip each step's total reward at zero, so early falls are not learnt as an escape."""
-    reset_joint_noise: float = 0.1
-    """Joint angles at reset: standing pose + uniform noise of this size (rad)."""
-    fall_upright_threshold: float = 0.5
-    """The robot has fallen when its up axis' world-z component drops below this."""
-
-    def validate(self) -> None:
-        super().validate()
-        if self.terrain not in TERRAINS:
-            raise UsageError(f"terrain must be one of {', '.join(TERRAINS)}, got {self.terrain!r}")
-        for name in ("command_lin_vel_x", "command_lin_vel_y", "command_yaw_rate"):
-            lo_hi = getattr(self, name)
-            if len(lo_hi) != 2 or lo_hi[0] > lo_hi[1]:
-                raise UsageError(f"{name} must be two numbers low,high; got {lo_hi}")
-        if self.action_scale <= 0 or self.command_resample_seconds <= 0 or self.tracking_sigma <= 0:
-            raise UsageError("action_scale, command_resample_seconds and tracking_sigma must be > 0")
 
 
 @dataclass
-class Go1TerrainCfg(Go1Cfg):
-    """Go1 on a grid of terrain tiles of rising difficulty, with a terrain curriculum.
-
-    Rows of tiles along +x are the levels (0 easiest), columns along y variations of them
-    (see levels.py); a robot spawns at a tile centre of its level, moved up or down a level
-    by how its last episode went (see curriculum.py).
-    """
-
-    terrain_levels: int = 10
-    """Number of difficulty levels (rows of tiles)."""
-    terrain_columns: int = 3
-    """Tiles per level (side by side along y)."""
-    terrain_tile_size: float = 8.0
-    """Edge of a square tile (m)."""
-    level_range: tuple[float, ...] = (0.01, 0.10)
-    """Difficulty (m) of level 0 and of the last level, linear in between (meaning: see the variant)."""
-    curriculum: bool = True
-    """Move robots up/down levels by how their episodes went; False: a random level at every reset."""
-    curriculum_start_levels: int = 2
-    """Robots start on a random level in 0..this."""
-    curriculum_promote_distance: float = 4.0
-    """Up a level after ending an episode this far (m) from the spawn point without falling."""
-    curriculum_demote_fraction: float = 0.5
-    """Down a level after a fall, or ending nearer the spawn point than this fraction of the commanded distance."""
-    terrain_level: int = -1
-    """Spawn every robot on this level and keep it there (for evaluation); -1: the curriculum decides."""
-
-    def validate(self) -> None:
-        super().validate()
-        if self.terrain_levels < 1 or self.terrain_columns < 1 or self.terrain_tile_size <= 0:
-            raise UsageError("terrain_levels and terrain_columns must be >= 1, terrain_tile_size > 0")
-        if len(self.level_range) != 2 or not 0 <= self.level_range[0] <= self.level_range[1]:
-            raise UsageError(f"level_range must be two numbers 0 <= low <= high; got {self.level_range}")
-        if not 0 <= self.curriculum_start_levels < self.terrain_levels:
-            raise UsageError(f"curriculum_start_levels must be in 0..{self.terrain_levels - 1}, "
-                             f"got {self.curriculum_start_levels}")
-        if not -1 <= self.terrain_level < self.terrain_levels:
-            raise UsageError(f"terrain_level must be -1 or in 0..{self.terrain_levels - 1}, got {self.terrain_level}")
-        if not 0 <= self.curriculum_demote_fraction <= 1 or self.curriculum_promote_distance < 0:
-            raise UsageError("curriculum_demote_fraction must be in [0, 1] and curriculum_promote_distance >= 0")
-
-
-@dataclass
-class Go1RoughCfg(Go1TerrainCfg):
+class Go1RoughCfg(RoughLevels, Go1Cfg):
     """Go1 on procedural rough ground: 10 levels of value-noise bumps, 1 to 10 cm peak to peak."""
 
-    terrain: str = "rough"
-    """Ground: a height field generated from terrain_seed."""
-    level_range: tuple[float, ...] = (0.01, 0.10)
-    """Peak-to-peak bump height (m) on the tiles of level 0 and of the last level."""
-
 
 @dataclass
-class Go1StairsCfg(Go1TerrainCfg):
+class Go1StairsCfg(StairsLevels, Go1Cfg):
     """Go1 on pyramid stairs (30 cm deep steps, 2 to 12 cm high over 10 levels), spawned on a hilltop."""
-
-    terrain: str = "stairs"
-    """Ground: a pyramid hill of boxes on every tile."""
-    level_range: tuple[float, ...] = (0.02, 0.12)
-    """Step height (m) on the tiles of level 0 and of the last level."""
-    w_stumble: float = -1.0
-    """Feet hitting step risers are penalized on stairs."""
-    command_lin_vel_x: tuple[float, ...] = (-0.8, 0.8)
-    """Slower commands on stairs."""

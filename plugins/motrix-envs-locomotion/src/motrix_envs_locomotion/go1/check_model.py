@@ -22,7 +22,7 @@ from motrixsim import query as q
 from motrixsim import write as w
 
 from . import model as G
-from . import terrain as T
+from .. import terrain as T
 
 
 def _stand_data(model: ms.SceneModel, n: int, hf: T.Terrain | None = None,

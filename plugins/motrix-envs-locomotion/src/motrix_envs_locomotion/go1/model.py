@@ -1,14 +1,14 @@
-"""Go1 model constants and scene loading (flat `go1.xml`, or a generated terrain scene)."""
+"""The Go1 as a ``Quadruped`` description, and its constants under their old names."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import motrixsim as ms
 import numpy as np
 
-from .terrain import Terrain
+from ..robot import Quadruped
+from ..terrain import Terrain
 
 GO1_XML = Path(__file__).with_name("go1.xml")
 
@@ -29,61 +29,45 @@ SENSORS = ("imu_gyro", "imu_linvel", "imu_acc", "trunk_quat", "imu_upvector")
 
 # Standing pose: hip +0.1 right / -0.1 left (positive hip = foot towards +y), thigh 0.9,
 # calf -1.8. Trunk z 0.295 puts the feet on the ground; under PD it settles to ~0.27.
-DEFAULT_JOINT_POS = np.array([0.1, 0.9, -1.8, -0.1, 0.9, -1.8,
-                              0.1, 0.9, -1.8, -0.1, 0.9, -1.8], dtype=np.float32)
-SPAWN_HEIGHT = 0.295
-JOINT_LOWER = np.array([-0.863, -0.686, -2.818] * 4, dtype=np.float32)
-JOINT_UPPER = np.array([0.863, 4.501, -0.888] * 4, dtype=np.float32)
-TORQUE_LIMITS = np.array([23.7, 23.7, 35.55] * 4, dtype=np.float32)
-# Gains of the position servos in go1.xml (override per env with set_kp_override /
-# set_damping_override on model.actuators).
 KP, KD = 35.0, 1.0
-TOTAL_MASS = 5.204 + 4 * (0.68 + 1.009 + 0.195862)  # 12.743 kg
+GO1 = Quadruped(
+    name="go1",
+    model_file=GO1_XML,
+    joint_names=JOINT_NAMES,
+    actuator_names=ACTUATOR_NAMES,
+    trunk=TRUNK,
+    foot_links=FOOT_LINKS,
+    hip_indices=(0, 3, 6, 9),
+    standing_pose=(0.1, 0.9, -1.8, -0.1, 0.9, -1.8, 0.1, 0.9, -1.8, -0.1, 0.9, -1.8),
+    joint_lower=(-0.863, -0.686, -2.818) * 4,
+    joint_upper=(0.863, 4.501, -0.888) * 4,
+    torque_limits=(23.7, 23.7, 35.55) * 4,
+    kp=KP,
+    kd=KD,
+    spawn_height=0.295,
+    standing_height=(0.24, 0.32),
+    footprint=((0.0, 0.0), (0.2, 0.15), (0.2, -0.15), (-0.2, 0.15), (-0.2, -0.15)),
+    total_mass=5.204 + 4 * (0.68 + 1.009 + 0.195862),  # 12.743 kg
+)
+"""The Go1 (model and facts: go1.xml, ../shared go1-facts)."""
+
+DEFAULT_JOINT_POS = GO1.default_joint_pos
+SPAWN_HEIGHT = GO1.spawn_height
+JOINT_LOWER, JOINT_UPPER, TORQUE_LIMITS = GO1.lower, GO1.upper, GO1.torques
+TOTAL_MASS = GO1.total_mass
 
 
 def scene_xml(terrain: Terrain | None = None) -> str:
-    """MJCF text of the Go1 scene: flat ground, or `terrain` added to it.
-
-    The floor plane stays, moved to the terrain's lowest point, as ground beyond the
-    terrain's edge (planes and height fields never collide with each other).
-    """
-    text = GO1_XML.read_text()
-    if terrain is None:
-        return text
-    root = ET.fromstring(text)
-    world = root.find("worldbody")
-    floor = world.find("geom[@name='floor']")
-    floor.set("pos", f"0 0 {terrain.min_height:.6f}")
-    at = list(world).index(floor) + 1
-    for k, geom in enumerate(terrain.geoms_xml()):
-        world.insert(at + k, ET.fromstring(geom))
-    if asset_text := terrain.asset_xml():
-        asset = root.find("asset")
-        if asset is None:
-            asset = ET.Element("asset")
-            root.insert(1, asset)
-        asset.append(ET.fromstring(asset_text))
-    return ET.tostring(root, encoding="unicode")
+    """MJCF text of the Go1 scene: flat ground, or `terrain` added to it."""
+    return GO1.scene_xml(terrain)
 
 
 def load(terrain: Terrain | None = None, timestep: float | None = None) -> ms.SceneModel:
     """Load the Go1 scene; `timestep` overrides the 0.004 s of go1.xml."""
-    model = ms.load_model(str(GO1_XML)) if terrain is None else ms.load_mjcf_str(scene_xml(terrain))
-    if timestep is not None:
-        model.options.timestep = timestep
-    return model
+    return GO1.load(terrain, timestep)
 
 
 def standing_dof_pos(model: ms.SceneModel, n: int, ground: np.ndarray | float = 0.0,
                      xy: np.ndarray | None = None) -> np.ndarray:
-    """Full dof_pos (n, 19) for the standing pose: free joint [x y z qx qy qz qw] + 12 joints.
-
-    `ground` is the terrain height under each robot, `xy` the spawn positions (n, 2).
-    """
-    dof = np.zeros((n, model.num_dof_pos), dtype=np.float32)
-    if xy is not None:
-        dof[:, :2] = xy
-    dof[:, 2] = SPAWN_HEIGHT + np.asarray(ground, dtype=np.float32)
-    dof[:, 6] = 1.0  # identity quaternion, scalar last
-    dof[:, 7:] = DEFAULT_JOINT_POS
-    return dof
+    """Full dof_pos (n, 19) for the standing pose (see ``Quadruped.standing_dof_pos``)."""
+    return GO1.standing_dof_pos(model, n, ground, xy)

@@ -1,0 +1,44 @@
+"""Configs of the ANYmal C envs: velocity tracking on flat and rough ground, and navigation.
+
+ANYmal C is four times the Go1's mass with four times its torques, so the weights that
+scale with torque and size differ (``AnymalCFields``); the rest is the shared task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..navigation.cfg import NavigationCfg
+from ..velocity.cfg import RoughLevels, VelocityCfg
+from .robot import ANYMAL_C
+
+
+@dataclass
+class AnymalCFields:
+    """Mixin: ANYmal C's model file, servo gains (must match anymal_c.xml) and size-scaled weights."""
+
+    model_file: str = "motrix_envs_locomotion.anymal_c:anymal_c.xml"
+    """ANYmal C on flat ground; rough scenes are generated from it at runtime."""
+    kp: float = ANYMAL_C.kp
+    """Stiffness of the joint position servos (N·m/rad), as in anymal_c.xml (the description's)."""
+    kd: float = ANYMAL_C.kd
+    """Damping of the joint position servos (N·m·s/rad), as in anymal_c.xml (the description's)."""
+    w_torques: float = -2e-5
+    """Torques are ~4x the Go1's, their squares ~16x: a tenth of the Go1's weight keeps the term's share."""
+    render_spacing: float = 2.0
+    """ANYmal C is about a metre long."""
+
+
+@dataclass
+class AnymalCCfg(AnymalCFields, VelocityCfg):
+    """ANYmal C on flat ground, tracking a commanded base velocity."""
+
+
+@dataclass
+class AnymalCRoughCfg(RoughLevels, AnymalCCfg):
+    """ANYmal C on procedural rough ground: 10 levels of bumps, 1 to 10 cm peak to peak, with a terrain curriculum."""
+
+
+@dataclass
+class AnymalCNavigationCfg(AnymalCFields, NavigationCfg):
+    """ANYmal C walks to a random goal pose within ±5 m on flat ground and stands there."""

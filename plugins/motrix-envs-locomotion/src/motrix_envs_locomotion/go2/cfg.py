@@ -1,0 +1,35 @@
+"""Configs of the Go2 envs: velocity tracking on flat and rough ground.
+
+The task is the Go1's (velocity/cfg.py) with the same command ranges, so the two robots'
+figures compare directly; the seed's go2 task asked for vx ±2, vy ±1, yaw ±π, which
+``--env-set command_lin_vel_x=-2,2`` etc. still give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..velocity.cfg import RoughLevels, VelocityCfg
+from .robot import GO2
+
+
+@dataclass
+class Go2Fields:
+    """Mixin: the Go2's model file and servo gains (must match go2.xml)."""
+
+    model_file: str = "motrix_envs_locomotion.go2:go2.xml"
+    """The Go2 on flat ground; rough scenes are generated from it at runtime."""
+    kp: float = GO2.kp
+    """Stiffness of the joint position servos (N·m/rad), as in go2.xml (the description's)."""
+    kd: float = GO2.kd
+    """Damping of the joint position servos (N·m·s/rad), as in go2.xml (the description's)."""
+
+
+@dataclass
+class Go2Cfg(Go2Fields, VelocityCfg):
+    """Go2 on flat ground, tracking a commanded base velocity."""
+
+
+@dataclass
+class Go2RoughCfg(RoughLevels, Go2Cfg):
+    """Go2 on procedural rough ground: 10 levels of bumps, 1 to 10 cm peak to peak, with a terrain curriculum."""

@@ -1,0 +1,1 @@
+"""Point-to-point navigation shared by every quadruped: walk to a goal pose and stand there."""

@@ -1,0 +1,1 @@
+"""The velocity-tracking task shared by every quadruped (config and env)."""
