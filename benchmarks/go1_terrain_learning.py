@@ -1,4 +1,4 @@
-"""Evidence that `motrix train go1-rough` / `go1-stairs` learn with their terrain curriculum.
+"""Evidence that `motrix train go1-rough` / `go1-stairs` (and go2-rough, anymal-c-rough) learn with their terrain curriculum.
 
     python benchmarks/go1_terrain_learning.py --env go1-rough --minutes 18 [--seed 0] [--json F]
     python benchmarks/go1_terrain_learning.py --env go1-stairs --run RUN_DIR   # evaluate only
@@ -46,7 +46,8 @@ def level_terrain(env_name: str, level: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--env", default="go1-rough", choices=("go1-rough", "go1-stairs"))
+    parser.add_argument("--env", default="go1-rough",
+                        choices=("go1-rough", "go1-stairs", "go2-rough", "anymal-c-rough"))
     parser.add_argument("--minutes", type=float, default=18.0)
     parser.add_argument("--backend", default="torch")
     parser.add_argument("--seed", type=int, default=0)

@@ -1,12 +1,18 @@
 """Go1 time to walk: the default `motrix train go1` for a wall budget, then every checkpoint on a command grid.
 
     python benchmarks/go1_time_to_walk.py [--minutes 8] [--seeds 0 1 2] [--backend torch] [--json out.json]
+    python benchmarks/go1_time_to_walk.py --env go2 [--eval-set curriculum=False] ...   # any quadruped
+
+``--env`` times any velocity-tracking quadruped the same way (go2, anymal-c, their rough
+variants); ``--eval-set KEY=VALUE`` changes the evaluation envs only, e.g.
+``curriculum=False`` to evaluate a rough-ground policy on every terrain level at random.
 
 Per seed:
 
 1. Runs `motrix train go1 --seed S` as a user would, with two changes that do not touch
-   training: a checkpoint every ``--checkpoint-iterations`` iterations (default 8, ~200k
-   env-steps) and none pruned, so that the curve has points to read. It is stopped with
+   training: a checkpoint every ``--checkpoint-updates`` PPO updates (default 16: 16 x 24
+   rollout steps x 1024 envs, ~393k env-steps) and none pruned, so that the curve has points
+   to read. It is stopped with
    SIGINT (a final checkpoint) when the budget is spent.
 2. After training (so that the evaluation takes no CPU from it), evaluates every checkpoint
    with ``locomotion_eval.evaluate_grid``: deterministic policy, the fixed command grid
@@ -24,6 +30,7 @@ The median over seeds is the figure to quote (docs/performance.md). The zero-act
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import statistics
 import sys
@@ -39,9 +46,17 @@ MEAN_OK, WORST_OK = 0.10, 0.15
 """Walking: mean planar velocity error over the grid ≤ MEAN_OK m/s, worst command ≤ WORST_OK, no falls."""
 
 
-def train(seed: int, minutes: float, backend: str, every: int, runs: Path) -> tuple[Path, float]:
-    """One budgeted `motrix train go1`; (run directory, the time.time() the command started)."""
-    cmd = ["motrix", "train", "go1", "--backend", backend, "--seed", str(seed), "--runs-dir", str(runs),
+def checkpoint_interval(env: str, backend: str, updates: int) -> int:
+    """``check_point_interval`` (vectorized env steps) for a checkpoint every ``updates`` PPO updates."""
+    from motrix.registry.resolve import get_rl_config
+
+    return updates * get_rl_config(env, backend).load_cfg_class()().rollouts
+
+
+def train(env: str, seed: int, minutes: float, backend: str, updates: int, runs: Path) -> tuple[Path, float]:
+    """One budgeted `motrix train ENV`; (run directory, the time.time() the command started)."""
+    every = checkpoint_interval(env, backend, updates)
+    cmd = ["motrix", "train", env, "--backend", backend, "--seed", str(seed), "--runs-dir", str(runs),
            "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0"]
     started = time.time()
     run, _, _ = train_for(cmd, minutes)
@@ -55,22 +70,23 @@ def checkpoints(run: Path) -> list[tuple[Path, int]]:
     return [(run / "checkpoints" / entry["file"], int(entry["env_steps"])) for entry in entries]
 
 
-def evaluate_run(run: Path, started: float, robots: int) -> list[dict]:
+def evaluate_run(run: Path, started: float, robots: int, env: str = "go1", **overrides) -> list[dict]:
     import motrix
     from motrix.registry import get_backend
 
     meta = json.loads((run / "metadata.json").read_text())
     trainer = get_backend(meta["backend"]).load_trainer_class()()
-    probe_env = motrix.make("go1", num_envs=1)
+    probe_env = motrix.make(env, num_envs=1)
     rows = []
     for path, env_steps in checkpoints(run):
-        policy = trainer.load_policy(path, "go1", probe_env)
-        result = evaluate_grid(policy, "go1", robots_per_command=robots)
+        policy = trainer.load_policy(path, env, probe_env)
+        result = evaluate_grid(policy, env, robots_per_command=robots, **overrides)
         mean, worst = result["mean"], result["worst"]
         row = {"checkpoint": path.name, "wall_s": round(path.stat().st_mtime - started, 1),
                "env_steps": env_steps,
                "mean_planar": mean["planar_velocity_error"], "worst_planar": worst["planar_velocity_error"],
-               "mean_yaw": mean["yaw_rate_error"], "falls": mean["falls_per_robot_per_10s"]}
+               "mean_yaw": mean["yaw_rate_error"], "falls": mean["falls_per_robot_per_10s"],
+               "commands": result["commands"]}
         row["walks"] = row["mean_planar"] <= MEAN_OK and row["worst_planar"] <= WORST_OK and row["falls"] == 0
         rows.append(row)
         print(f"  {row['wall_s']:7.1f} s {row['env_steps']:>11,} env-steps | planar mean {row['mean_planar']:.3f}"
@@ -81,24 +97,32 @@ def evaluate_run(run: Path, started: float, robots: int) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env", default="go1", help="the velocity-tracking quadruped to time")
+    parser.add_argument("--eval-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="env config override for the evaluation only (Python literal values)")
     parser.add_argument("--minutes", type=float, default=8.0, help="wall budget of each training run")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--backend", default="torch")
-    parser.add_argument("--checkpoint-iterations", type=int, default=8)
+    parser.add_argument("--checkpoint-updates", type=int, default=16, help="PPO updates between checkpoints")
     parser.add_argument("--robots", type=int, default=32, help="robots per command of the grid")
     parser.add_argument("--runs-dir", help="keep the runs here (default: a temporary folder)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
+    overrides = {}
+    for item in args.eval_set:
+        key, _, value = item.partition("=")
+        overrides[key] = ast.literal_eval(value)
 
-    standing = evaluate_grid(zero_policy, "go1", robots_per_command=args.robots)
+    standing = evaluate_grid(zero_policy, args.env, robots_per_command=args.robots, **overrides)
     print(f"standing (zero actions): planar mean {standing['mean']['planar_velocity_error']:.3f}"
           f" worst {standing['worst']['planar_velocity_error']:.3f} m/s", flush=True)
-    figures: dict = {"standing": standing["mean"], "seeds": {}}
+    figures: dict = {"env": args.env, "eval_overrides": args.eval_set, "minutes": args.minutes,
+                     "standing": standing["mean"], "seeds": {}}
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(args.runs_dir or tmp)
         for seed in args.seeds:
-            run, started = train(seed, args.minutes, args.backend, args.checkpoint_iterations, runs)
-            rows = evaluate_run(run, started, args.robots)
+            run, started = train(args.env, seed, args.minutes, args.backend, args.checkpoint_updates, runs)
+            rows = evaluate_run(run, started, args.robots, args.env, **overrides)
             walking = next((r for r in rows if r["walks"]), None)
             figures["seeds"][seed] = {"run": str(run), "checkpoints": rows,
                                       "time_to_walk_s": walking["wall_s"] if walking else None}

@@ -6,9 +6,12 @@ scale with torque and size differ (``AnymalCFields``); the rest is the shared ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from motrix.env.randomization import RandomizationCfg
 
 from ..navigation.cfg import NavigationCfg
+from ..robust import quadruped_randomization
 from ..velocity.cfg import RoughLevels, VelocityCfg
 from .robot import ANYMAL_C
 
@@ -42,3 +45,11 @@ class AnymalCRoughCfg(RoughLevels, AnymalCCfg):
 @dataclass
 class AnymalCNavigationCfg(AnymalCFields, NavigationCfg):
     """ANYmal C walks to a random goal pose within ±5 m on flat ground and stands there."""
+
+
+@dataclass
+class AnymalCRobustCfg(AnymalCCfg):
+    """ANYmal C on flat ground under the shared sim-to-real randomization (../robust.py), as go1-robust."""
+
+    randomization: RandomizationCfg = field(default_factory=lambda: quadruped_randomization(ANYMAL_C))
+    """go1-robust's ranges, the trunk payload +-8 % of the robot's mass: friction, masses, CoM, gains, pushes, noise."""

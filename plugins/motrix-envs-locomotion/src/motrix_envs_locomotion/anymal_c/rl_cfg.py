@@ -20,3 +20,8 @@ class AnymalCRoughPPO(Go1RoughPPO):
 @dataclass
 class AnymalCNavigationPPO(Go1PPO):
     """The Go1's PPO; 15 s episodes (750 steps) with 24-step rollouts, as the velocity task."""
+
+
+@dataclass
+class AnymalCRobustPPO(AnymalCPPO):
+    """The plain AnymalC PPO, so the robust and plain policies compare directly."""

@@ -1,9 +1,7 @@
 """``go1-robust``: Go1 on flat ground trained under domain randomization, for sim-to-real.
 
-The ranges follow the spirit of MuJoCo Playground's Go1 joystick task (floor friction, link
-masses, trunk payload and CoM, joint armature and friction, servo gains), plus pushes,
-sensor noise on the IMU and joint slices, and up to one control step of action latency.
-Plain ``go1`` stays unrandomized: its time-to-walk and tracking figures stay comparable.
+The shared quadruped randomization (../robust.py) with a ±1 kg trunk payload. Plain ``go1``
+stays unrandomized: its time-to-walk and tracking figures stay comparable.
 """
 
 from __future__ import annotations
@@ -11,31 +9,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from motrix.env.randomization import (
-    ComCfg,
-    FrictionCfg,
-    GainsCfg,
-    JointsCfg,
-    MassCfg,
-    PushCfg,
-    RandomizationCfg,
-)
+from motrix.env.randomization import RandomizationCfg
 
+from ..robust import quadruped_randomization
 from .cfg import Go1Cfg
+from .model import GO1
 from .rl_cfg import Go1PPO
 
-GO1_RANDOMIZATION = RandomizationCfg(
-    # The feet have contact priority, so their friction is the contact's: floor friction.
-    friction=FrictionCfg(geoms=".*_foot", range=(0.4, 1.0)),
-    mass=MassCfg(links=".*", scale=(0.9, 1.1), added_links="trunk", added=(-1.0, 1.0)),
-    com=ComCfg(links="trunk", offset=(-0.05, 0.05)),
-    gains=GainsCfg(actuators=".*", kp_scale=(0.9, 1.1), kd_scale=(0.9, 1.1)),
-    joints=JointsCfg(joints=".*", armature_scale=(1.0, 1.05), frictionloss=(0.0, 0.2)),
-    push=PushCfg(velocity=(0.2, 1.0), interval_seconds=(1.5, 3.0)),
-    obs_noise={"base_lin_vel": 0.1, "base_ang_vel": 0.2, "projected_gravity": 0.05, "joint_pos": 0.03,
-               "joint_vel": 1.5},
-    action_delay_steps=(0, 1),
-)
+GO1_RANDOMIZATION = quadruped_randomization(GO1, payload_kg=1.0)
 """go1-robust's randomization (documented, with the reasons, in the locomotion README)."""
 
 

@@ -7,8 +7,11 @@ figures compare directly; the seed's go2 task asked for vx ±2, vy ±1, yaw ±π
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from motrix.env.randomization import RandomizationCfg
+
+from ..robust import quadruped_randomization
 from ..velocity.cfg import RoughLevels, VelocityCfg
 from .robot import GO2
 
@@ -33,3 +36,11 @@ class Go2Cfg(Go2Fields, VelocityCfg):
 @dataclass
 class Go2RoughCfg(RoughLevels, Go2Cfg):
     """Go2 on procedural rough ground: 10 levels of bumps, 1 to 10 cm peak to peak, with a terrain curriculum."""
+
+
+@dataclass
+class Go2RobustCfg(Go2Cfg):
+    """Go2 on flat ground under the shared sim-to-real randomization (../robust.py), as go1-robust."""
+
+    randomization: RandomizationCfg = field(default_factory=lambda: quadruped_randomization(GO2))
+    """go1-robust's ranges, the trunk payload +-8 % of the robot's mass: friction, masses, CoM, gains, pushes, noise."""

@@ -15,3 +15,8 @@ class Go2PPO(Go1PPO):
 @dataclass
 class Go2RoughPPO(Go1RoughPPO):
     """The Go1's rough-ground PPO (12M env-steps on this machine; more with --steps)."""
+
+
+@dataclass
+class Go2RobustPPO(Go2PPO):
+    """The plain Go2 PPO, so the robust and plain policies compare directly."""

@@ -1,0 +1,90 @@
+"""The shared locomotion layer: every quadruped behind one API, the Go1 unchanged by the move."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+import motrix
+from motrix.testing import check_env
+from motrix_envs_locomotion.anymal_c.robot import ANYMAL_C
+from motrix_envs_locomotion.go1.model import GO1
+from motrix_envs_locomotion.go2.robot import GO2
+
+VELOCITY_ENVS = {"go1": GO1, "go2": GO2, "go2-rough": GO2, "anymal-c": ANYMAL_C, "anymal-c-rough": ANYMAL_C}
+
+# Digests of 100 Go1 steps (seed 7, 8 robots, random actions from default_rng(1)) taken with
+# the Go1-only env as it was before the shared layer existed (commit dec3dde).
+GO1_DIGESTS_BEFORE_THE_SHARED_LAYER = {"go1": "04230629643a5f58", "go1-rough": "0861c1469189146b"}
+
+
+@pytest.mark.parametrize("name", sorted(GO1_DIGESTS_BEFORE_THE_SHARED_LAYER))
+def test_the_go1_steps_bit_for_bit_as_before_the_shared_layer(name):
+    env = motrix.make(name, num_envs=8)
+    env.seed(7)
+    env.init_state()
+    rng, digest = np.random.default_rng(1), hashlib.sha256()
+    for _ in range(100):
+        state = env.step(rng.uniform(-1, 1, (8, 12)).astype(np.float32))
+        digest.update(state.obs.tobytes())
+        digest.update(state.reward.tobytes())
+    assert digest.hexdigest()[:16] == GO1_DIGESTS_BEFORE_THE_SHARED_LAYER[name]
+
+
+@pytest.mark.parametrize("name", sorted(VELOCITY_ENVS))
+def test_every_quadruped_holds_its_standing_pose_in_the_velocity_task(name):
+    robot = VELOCITY_ENVS[name]
+    env = motrix.make(name, num_envs=4, seed=0)
+    assert type(env).robot is robot
+    assert env.observation_space.shape == (48,) and env.action_space.shape == (12,)
+    env.init_state()
+    for _ in range(100):  # 2 s of zero actions: the servos hold the standing pose
+        state = env.step(np.zeros((4, 12), np.float32))
+        assert not state.terminated.any()
+    low, high = robot.standing_height
+    height = state.info["metrics"]["base_height"]
+    assert np.all((low - 0.03 < height) & (height < high)), height
+    meaning = env.action_meaning()
+    assert meaning["joint_order"] == list(robot.joint_names)
+    assert meaning["servo_kp"] == robot.kp and meaning["torque_limits"] == list(robot.torques.astype(float))
+
+
+@pytest.mark.parametrize("name", ["go2", "anymal-c", "anymal-c-navigation"])
+def test_the_new_envs_keep_the_env_contract(name):
+    check_env(name)
+
+
+@pytest.mark.parametrize("name", ["go2-rough", "anymal-c-rough"])
+def test_the_rough_variants_have_a_terrain_curriculum(name):
+    env = motrix.make(name, num_envs=4, seed=0)
+    assert env.curriculum is not None and env.grid is not None
+    state = env.init_state()
+    assert "terrain_level" in env.step(np.zeros((4, 12), np.float32)).info["metrics"]
+    assert state.obs.shape == (4, 48)
+
+
+def test_the_robots_differ_where_their_facts_do():
+    masses = {robot.name: robot.total_mass for robot in (GO1, GO2, ANYMAL_C)}
+    assert masses["go1"] < masses["go2"] < masses["anymal_c"]
+    assert ANYMAL_C.spawn_height > 1.8 * GO2.spawn_height
+    assert max(ANYMAL_C.torque_limits) > max(GO2.torque_limits) > 0
+
+
+def test_aliases_of_the_seed_tasks_resolve():
+    assert type(motrix.make("go2-flat-terrain-walk", num_envs=1)).__name__ == "Go2Env"
+    assert type(motrix.make("anymal_c_navigation_flat", num_envs=1)).__name__ == "AnymalCNavigationEnv"
+
+
+@pytest.mark.parametrize(("name", "robot", "payload"), [("go2-robust", GO2, 1.2), ("anymal-c-robust", ANYMAL_C, 3.6)])
+def test_the_robust_variants_randomize_each_robot_with_a_payload_to_its_size(name, robot, payload):
+    env = motrix.make(name, num_envs=16, seed=0)
+    assert env.cfg.randomization.mass.added == pytest.approx((-payload, payload))
+    env.init_state()
+    trunk = env.model.get_link(robot.trunk)
+    base = trunk.mass
+    masses = np.asarray(trunk.get_mass_override(env.data))
+    assert ((0.9 * base - payload - 1e-4 <= masses) & (masses <= 1.1 * base + payload + 1e-4)).all()
+    assert masses.std() > 0.1  # drawn per robot
+    check_env(name)
