@@ -11,7 +11,8 @@ import motrix
 from motrix_envs_locomotion.kinematics import wrap_angle, yaw_of
 from motrix_envs_locomotion.navigation import guidance as Gd
 
-GUIDE = dict(gain=1.0, max_speed=1.0, yaw_gain=1.0, max_yaw_rate=1.0, stop_within=0.15, stop_heading=0.08)
+GUIDE = {"gain": 1.0, "max_speed": 1.0, "yaw_gain": 1.0, "max_yaw_rate": 1.0, "stop_within": 0.15,
+         "stop_heading": 0.08, "approach_within": 0.5}
 
 
 def test_the_goal_is_expressed_in_the_heading_frame():
@@ -22,15 +23,20 @@ def test_the_goal_is_expressed_in_the_heading_frame():
 
 
 def test_the_guidance_command_by_hand():
-    goal = np.array([[3.0, 0.0], [0.3, -0.4], [0.1, 0.0], [0.0, 0.0]], np.float32)
-    heading = np.array([0.0, 2.0, -0.5, 0.05], np.float32)
+    goal = np.array([[3.0, 0.0], [0.0, 3.0], [3.0, 3.0], [0.75, 0.0], [0.3, -0.4], [0.1, 0.0], [0.0, 0.0]],
+                    np.float32)
+    heading = np.array([2.0, 0.0, 0.0, 1.0, 2.0, -0.5, 0.05], np.float32)
     cmd = Gd.guidance_command(goal, heading, **GUIDE)
+    c45 = math.cos(math.pi / 4)
     np.testing.assert_allclose(cmd, [
-        [1.0, 0.0, 0.0],     # far: full speed straight ahead, heading fine
-        [0.3, -0.4, 1.0],    # 0.5 m away: gain x offset; yaw clipped at 1 rad/s
-        [0.0, 0.0, -0.5],    # inside the 0.15 m dead band: only turning
-        [0.0, 0.0, 0.0],     # at the goal pose: stand
-    ], atol=1e-6)
+        [1.0, 0.0, 0.0],               # far, facing it: full speed ahead; the goal heading waits
+        [0.0, 0.0, 1.0],               # far, to the left: turn towards it first (pi/2, clipped at 1)
+        [c45 * c45, c45 * c45, 0.785398],  # far, 45 deg off: speed x cos 45, turn pi/4
+        [0.75, 0.0, 0.5],              # 0.75 m: half far, half near; yaw half bearing (0), half heading (1)
+        [0.3, -0.4, 1.0],              # 0.5 m, near: gain x offset sideways too; yaw to the heading, clipped
+        [0.0, 0.0, -0.5],              # inside the 0.15 m dead band: only turning
+        [0.0, 0.0, 0.0],               # at the goal pose: stand
+    ], atol=1e-5)
 
 
 def test_arrival_and_rest_by_hand():
@@ -88,7 +94,7 @@ def test_the_policy_sees_the_goal_and_the_command_towards_it(nav):
     assert at == state.obs.shape[1] == 53
     cmd = state.obs[:, start["command"]:start["command"] + 3]
     np.testing.assert_allclose(cmd[0], [1.0, 0.0, 0.0], atol=0.05)   # 3 m ahead: full speed forward
-    np.testing.assert_allclose(cmd[1], [0.0, -1.0, 0.0], atol=0.05)  # 2 m to the right: sideways right
+    np.testing.assert_allclose(cmd[1], [0.0, 0.0, -1.0], atol=0.05)  # 2 m to the right: turn right first
     np.testing.assert_allclose(cmd[2], [0.0, 0.0, -1.0], atol=0.05)  # on the point, turned: turn only
     goal = state.obs[:, start["goal_position"]:start["goal_position"] + 2]
     np.testing.assert_allclose(goal, [[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]], atol=0.05)
@@ -108,3 +114,23 @@ def test_a_fall_costs_the_fall_penalty_outside_the_clip():
     others = sum(v[0] for k, v in state.info["Reward"].items() if k != "fall")
     assert state.reward[0] == pytest.approx(env.cfg.w_fall + max(others, 0.0), abs=1e-5)
     assert state.reward[1] >= 0.0
+
+
+def test_a_robot_that_tracks_the_guidance_command_reaches_every_goal_within_an_episode():
+    """Integrate a point robot that follows the command exactly, from 512 random goal poses."""
+    rng = np.random.default_rng(0)
+    n, dt, seconds = 512, 0.02, 15.0
+    goal_xy = rng.uniform(-5, 5, (n, 2))
+    goal_yaw = rng.uniform(-math.pi, math.pi, n)
+    xy, yaw = np.zeros((n, 2)), rng.uniform(-math.pi, math.pi, n)
+    arrived_at = np.full(n, np.inf)
+    for step in range(int(seconds / dt)):
+        heading_error = wrap_angle(goal_yaw - yaw)
+        cmd = Gd.guidance_command(Gd.goal_in_body_frame(goal_xy, xy, yaw), heading_error, **GUIDE)
+        c, s = np.cos(yaw), np.sin(yaw)
+        xy = xy + dt * np.stack([c * cmd[:, 0] - s * cmd[:, 1], s * cmd[:, 0] + c * cmd[:, 1]], axis=1)
+        yaw = wrap_angle(yaw + dt * cmd[:, 2])
+        done = Gd.at_goal(np.linalg.norm(goal_xy - xy, axis=1), wrap_angle(goal_yaw - yaw), 0.3, math.radians(15))
+        arrived_at[done & np.isinf(arrived_at)] = step * dt
+    assert np.isfinite(arrived_at).all()
+    assert arrived_at.max() < 12.0, arrived_at.max()  # seconds to spare for standing still

@@ -28,6 +28,8 @@ class NavigationCfg(QuadrupedCfg):
     """Commanded yaw rate per radian of heading error (1/s)."""
     guidance_max_yaw_rate: float = 1.0
     """Fastest commanded yaw rate (rad/s)."""
+    guidance_approach_within: float = 0.5
+    """Nearer than this (m) the robot turns to the goal heading; beyond twice this, to face the goal point."""
     guidance_stop_within: float = 0.15
     """The planar command is zero this near the goal (m); half the success tolerance."""
     guidance_stop_heading: float = 0.08
@@ -40,18 +42,18 @@ class NavigationCfg(QuadrupedCfg):
     """At rest: planar trunk speed under this (m/s)..."""
     rest_yaw_rate: float = 0.2
     """...and yaw rate under this (rad/s)."""
-    w_progress: float = 2.0
-    """Reward per metre of new closest approach to the goal."""
-    w_at_goal: float = 1.0
+    w_progress: float = 0.5
+    """Reward per metre of new closest approach to the goal (small: at 2 it taught running past the goal)."""
+    w_at_goal: float = 2.0
     """Reward per second spent arrived."""
-    w_at_rest: float = 1.0
+    w_at_rest: float = 2.0
     """Reward per second spent arrived and at rest."""
     w_fall: float = -10.0
     """One-off penalty for a fall (kept outside the clip at zero)."""
 
     def validate(self) -> None:
         super().validate()
-        positive = ("goal_range", "guidance_gain", "guidance_max_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
+        positive = ("goal_range", "guidance_gain", "guidance_approach_within", "guidance_max_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
                     "success_distance", "success_heading", "rest_speed", "rest_yaw_rate")
         for name in positive:
             if getattr(self, name) <= 0:

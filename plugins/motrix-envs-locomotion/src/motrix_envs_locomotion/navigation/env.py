@@ -64,7 +64,7 @@ class NavigationEnv(QuadrupedEnv):
         distance = np.linalg.norm(goal_body, axis=1)
         command = Gd.guidance_command(goal_body, heading_error, cfg.guidance_gain, cfg.guidance_max_speed,
                                       cfg.guidance_yaw_gain, cfg.guidance_max_yaw_rate, cfg.guidance_stop_within,
-                                      cfg.guidance_stop_heading)
+                                      cfg.guidance_stop_heading, cfg.guidance_approach_within)
         arrived = Gd.at_goal(distance, heading_error, cfg.success_distance, cfg.success_heading)
         return {"goal_body": goal_body, "heading_error": heading_error, "distance": distance, "command": command,
                 "arrived": arrived}

@@ -2,8 +2,11 @@
 
 The policy sees (and is rewarded for tracking) the command a proportional controller would
 give: it learns one skill, walking on command, with the goal's geometry telling it when to
-brake. The seed task does the same; here the dead bands are tighter than the success
-tolerances, so a robot that stops on its command stops inside them, not on their edge.
+brake. The seed task does the same, with a command straight at the goal in any direction at
+once; here the robot first turns to face a far goal and walks to it forwards (the commands a
+walking policy tracks best: forward, turning, arcs), and only near the goal sidesteps and
+turns to the goal heading; the dead bands are tighter than the success tolerances, so a
+robot that stops on its command stops inside them, not on their edge.
 """
 
 from __future__ import annotations
@@ -19,20 +22,28 @@ def goal_in_body_frame(goal_xy: np.ndarray, pos_xy: np.ndarray, yaw: np.ndarray)
 
 
 def guidance_command(goal_body: np.ndarray, heading_error: np.ndarray, gain: float, max_speed: float,
-                     yaw_gain: float, max_yaw_rate: float, stop_within: float, stop_heading: float) -> np.ndarray:
+                     yaw_gain: float, max_yaw_rate: float, stop_within: float, stop_heading: float,
+                     approach_within: float) -> np.ndarray:
     """Command [vx, vy, yaw rate] (n, 3) steering to the goal pose.
 
     goal_body (n, 2): the goal in the heading frame (m); heading_error (n,): goal heading
-    minus heading, wrapped (rad). Planar: ``gain`` × the goal offset, scaled down to at most
-    ``max_speed``, zero within ``stop_within`` m. Yaw: ``yaw_gain`` × the heading error,
-    clipped to ``max_yaw_rate``, zero within ``stop_heading`` rad.
+    minus heading, wrapped (rad). Far from the goal (beyond 2 x ``approach_within``) the
+    robot turns to face the goal point and walks to it forwards, as fast as it faces it;
+    within ``approach_within`` it turns to the goal heading and closes the offset in any
+    direction; in between the two blend linearly. Planar: ``gain`` x the goal offset, scaled
+    down to at most ``max_speed``, zero within ``stop_within`` m. Yaw: ``yaw_gain`` x the
+    angle to turn, clipped to ``max_yaw_rate``, zero near the goal within ``stop_heading`` rad.
     """
+    distance = np.linalg.norm(goal_body, axis=1)
+    bearing = np.arctan2(goal_body[:, 1], goal_body[:, 0])
+    far = np.clip((distance - approach_within) / approach_within, 0.0, 1.0)
     planar = gain * goal_body
     speed = np.linalg.norm(planar, axis=1, keepdims=True)
     planar = planar * np.minimum(1.0, max_speed / np.maximum(speed, 1e-9))
-    planar[np.linalg.norm(goal_body, axis=1) < stop_within] = 0.0
-    yaw = np.clip(yaw_gain * heading_error, -max_yaw_rate, max_yaw_rate)
-    yaw[np.abs(heading_error) < stop_heading] = 0.0
+    planar = planar * (1.0 - far + far * np.maximum(np.cos(bearing), 0.0))[:, None]  # far: turn first
+    planar[distance < stop_within] = 0.0
+    yaw = np.clip(yaw_gain * (far * bearing + (1.0 - far) * heading_error), -max_yaw_rate, max_yaw_rate)
+    yaw[(far == 0.0) & (np.abs(heading_error) < stop_heading)] = 0.0
     return np.column_stack([planar, yaw]).astype(np.float32)
 
 
