@@ -111,7 +111,10 @@ def main() -> None:
     overrides = {}
     for item in args.eval_set:
         key, _, value = item.partition("=")
-        overrides[key] = ast.literal_eval(value)
+        try:
+            overrides[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):  # a bare word: terrain=rough
+            overrides[key] = value
 
     standing = evaluate_grid(zero_policy, args.env, robots_per_command=args.robots, **overrides)
     print(f"standing (zero actions): planar mean {standing['mean']['planar_velocity_error']:.3f}"

@@ -10,8 +10,9 @@
    zero-action (standing) and the uniform random policy. At the episode's last control
    step, read after the physics and before any reset, it reports from the physics state:
    success (within 0.3 m and 15° of the goal and at rest; a robot that fell during the
-   episode counts as a failure whatever it did after), the distance and heading error, and
-   falls; success is also split by how far the goal was.
+   episode counts as a failure whatever it did after), the share of robots that fell, and
+   the others' final distance and heading error; success is also split by how far the goal
+   was.
 """
 
 from __future__ import annotations
@@ -55,21 +56,24 @@ def evaluate(policy: Any, env_name: str, episodes: int, seed: int = 321) -> dict
     assert (state.truncated | fell).all(), "every robot that did not fall should end its episode on this step"
     success = (last["success"] > 0.5) & ~fell
     near = start_distance < 2.5
+    up = ~fell  # a fallen robot was reset with a new goal: its last-step figures are another episode's
     return {
         "episodes": episodes,
         "success_rate": float(success.mean()),
         "success_rate_goal_within_2.5m": float(success[near].mean()) if near.any() else None,
         "success_rate_goal_beyond_2.5m": float(success[~near].mean()) if (~near).any() else None,
-        "final_distance_mean": float(last["distance_to_goal"].mean()),
-        "final_distance_median": float(np.median(last["distance_to_goal"])),
-        "final_heading_error_deg_mean": float(np.degrees(last["heading_error"]).mean()),
-        "falls_per_robot": float(fell.mean()),
+        "final_distance_mean": float(last["distance_to_goal"][up].mean()) if up.any() else None,
+        "final_distance_median": float(np.median(last["distance_to_goal"][up])) if up.any() else None,
+        "final_heading_error_deg_mean": float(np.degrees(last["heading_error"][up]).mean()) if up.any() else None,
+        "fell_fraction": float(fell.mean()),
         "start_distance_mean": float(start_distance.mean()),
     }
 
 
-def random_policy(obs: np.ndarray) -> np.ndarray:
-    return np.random.default_rng(len(obs)).uniform(-1, 1, (obs.shape[0], 12)).astype(np.float32)
+def random_policy_from(seed: int) -> Any:
+    """The uniform random policy, a fresh draw every step."""
+    rng = np.random.default_rng(seed)
+    return lambda obs: rng.uniform(-1, 1, (obs.shape[0], 12)).astype(np.float32)
 
 
 def main() -> None:
@@ -94,14 +98,15 @@ def main() -> None:
     meta = print_run(run, wall, code, curve_ends(run, CURVES))
     figures.update(run=str(run), env_steps=meta.get("env_steps"), wall_s=wall)
     for name, policy in (("trained", load_policy(run, args.env)), ("standing", zero_policy),
-                         ("random", random_policy)):
+                         ("random", random_policy_from(0))):
         result = evaluate(policy, args.env, args.episodes)
         figures[name] = result
-        print(f"{name:9s} success {result['success_rate']:6.1%} (goal < 2.5 m {result['success_rate_goal_within_2.5m']:.1%},"
-              f" farther {result['success_rate_goal_beyond_2.5m']:.1%}) | final distance mean"
-              f" {result['final_distance_mean']:.2f} m, median {result['final_distance_median']:.2f} m | heading"
-              f" error {result['final_heading_error_deg_mean']:.1f} deg | falls/robot {result['falls_per_robot']:.2f}",
-              flush=True)
+        print(f"{name:9s} success {result['success_rate']:6.1%} (goal < 2.5 m"
+              f" {result['success_rate_goal_within_2.5m']:.1%}, farther {result['success_rate_goal_beyond_2.5m']:.1%})"
+              f" | robots that fell {result['fell_fraction']:.1%} | the others' final distance mean"
+              f" {result['final_distance_mean'] or float('nan'):.2f} m, median"
+              f" {result['final_distance_median'] or float('nan'):.2f} m, heading error"
+              f" {result['final_heading_error_deg_mean'] or float('nan'):.1f} deg", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

@@ -82,6 +82,29 @@ def test_success_is_measured_from_where_the_robot_is(nav):
     assert state.info["Reward"]["at_rest"][0] > 0 and state.info["Reward"]["at_rest"][1] == 0
 
 
+def test_arrived_but_moving_is_not_success(nav):
+    for _ in range(50):
+        nav.step(np.zeros((3, 12), np.float32))
+    _put_goals(nav, np.zeros((3, 2)), np.zeros(3))
+    vel = np.zeros((3, nav.model.num_dof_vel), np.float32)
+    vel[0, 0] = vel[0, 1] = 0.4  # 0.57 m/s across the goal
+    vel[1, 5] = 0.6  # turning on it at 0.6 rad/s
+    nav.data.set_dof_vel(vel)
+    state = nav.step(np.zeros((3, 12), np.float32))
+    assert state.info["metrics"]["arrived"].tolist() == [1.0, 1.0, 1.0]
+    assert state.info["metrics"]["success"].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_goals_lie_within_the_range_and_robots_start_facing_every_way():
+    env = motrix.make("anymal-c-navigation", num_envs=512, seed=2)
+    state = env.init_state()
+    goal = state.info["goal_xy"] - env.data.dof_pos[:, :2]
+    assert np.abs(goal).max() <= env.cfg.goal_range and np.abs(goal).max() > 0.95 * env.cfg.goal_range
+    assert np.abs(state.info["goal_yaw"]).max() <= np.pi
+    yaw = yaw_of(env.data.dof_pos[:, 3:7])
+    assert np.histogram(yaw, bins=8, range=(-np.pi, np.pi))[0].min() > 30  # every heading
+
+
 def test_the_policy_sees_the_goal_and_the_command_towards_it(nav):
     _put_goals(nav, np.array([[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]]), np.array([0.0, 0.0, -1.0]))
     state = nav.step(np.zeros((3, 12), np.float32))

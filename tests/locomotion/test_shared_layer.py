@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import motrix
+from motrix.errors import UsageError
 from motrix.testing import check_env
 from motrix_envs_locomotion.anymal_c.robot import ANYMAL_C
 from motrix_envs_locomotion.go1.model import GO1
@@ -15,9 +16,12 @@ from motrix_envs_locomotion.go2.robot import GO2
 
 VELOCITY_ENVS = {"go1": GO1, "go2": GO2, "go2-rough": GO2, "anymal-c": ANYMAL_C, "anymal-c-rough": ANYMAL_C}
 
-# Digests of 100 Go1 steps (seed 7, 8 robots, random actions from default_rng(1)) taken with
-# the Go1-only env as it was before the shared layer existed (commit dec3dde).
-GO1_DIGESTS_BEFORE_THE_SHARED_LAYER = {"go1": "04230629643a5f58", "go1-rough": "0861c1469189146b"}
+# Digests of 100 Go1 steps (seed 7, 8 robots, random actions from default_rng(1)). "go1" was
+# taken with the Go1-only env as it was before the shared layer existed (commit dec3dde);
+# "go1-rough" matched its dec3dde digest (0861c1469189146b) too until the spawn footprint was
+# turned with the robot's heading (a fix: the highest ground under the feet had been looked up
+# at unrotated points), which changes only where on the bumps robots spawn.
+GO1_DIGESTS_BEFORE_THE_SHARED_LAYER = {"go1": "04230629643a5f58", "go1-rough": "6c0fae4037553e31"}
 
 
 @pytest.mark.parametrize("name", sorted(GO1_DIGESTS_BEFORE_THE_SHARED_LAYER))
@@ -63,6 +67,26 @@ def test_the_rough_variants_have_a_terrain_curriculum(name):
     state = env.init_state()
     assert "terrain_level" in env.step(np.zeros((4, 12), np.float32)).info["metrics"]
     assert state.obs.shape == (4, 48)
+
+
+def test_robots_spawn_above_the_ground_under_their_turned_footprint():
+    env = motrix.make("anymal-c-rough", num_envs=64, seed=3, curriculum=False)
+    env.init_state()
+    pos = env.data.dof_pos
+    yaw = 2.0 * np.arctan2(pos[:, 5], pos[:, 6])
+    c, s = np.cos(yaw), np.sin(yaw)
+    highest = np.max([env.terrain.height_at(pos[:, 0] + c * dx - s * dy, pos[:, 1] + s * dx + c * dy)
+                      for dx, dy in ANYMAL_C.footprint], axis=0)
+    np.testing.assert_allclose(pos[:, 2], ANYMAL_C.spawn_height + highest, atol=1e-5)
+
+
+def test_a_config_whose_servos_or_model_differ_from_the_robot_is_refused():
+    with pytest.raises(UsageError, match="kp=10.0, kd=1.0: go2's servos are kp=50.0"):
+        motrix.make("go2", num_envs=1, kp=10.0)
+    with pytest.raises(UsageError, match="this env loads anymal_c's anymal_c.xml"):
+        motrix.make("anymal-c", num_envs=1, model_file="motrix_envs_locomotion.go1:go1.xml")
+    with pytest.raises(UsageError, match="command_lin_vel_x must be two numbers"):
+        motrix.make("go2", num_envs=1, command_lin_vel_x=1.0)
 
 
 def test_the_robots_differ_where_their_facts_do():

@@ -65,3 +65,8 @@ class QuadrupedCfg(EnvCfg):
         super().validate()
         if self.action_scale <= 0 or self.tracking_sigma <= 0:
             raise UsageError("action_scale and tracking_sigma must be > 0")
+        if self.reset_joint_noise < 0:
+            raise UsageError(f"reset_joint_noise must be >= 0, got {self.reset_joint_noise}")
+        if not -1.0 <= self.fall_upright_threshold < 1.0:
+            raise UsageError(f"fall_upright_threshold must be in [-1, 1) (1 would end every step), "
+                             f"got {self.fall_upright_threshold}")

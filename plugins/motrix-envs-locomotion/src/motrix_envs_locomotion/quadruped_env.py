@@ -5,6 +5,7 @@ read its body and foot contacts, spawn it standing. Tasks subclass ``QuadrupedEn
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -12,6 +13,7 @@ import motrixsim
 import numpy as np
 
 from motrix.env import NpEnv, NpEnvState
+from motrix.errors import UsageError
 
 from . import rewards as R
 from . import terrain as T
@@ -41,6 +43,7 @@ class QuadrupedEnv(NpEnv):
     cfg: QuadrupedCfg
 
     def __init__(self, cfg: QuadrupedCfg, num_envs: int, obs_dim: int, terrain: T.Terrain | None = None) -> None:
+        self._check_matches_robot(cfg)
         self.terrain = terrain
         super().__init__(cfg, num_envs)
         robot = self.robot
@@ -54,6 +57,16 @@ class QuadrupedEnv(NpEnv):
         self._actions = np.zeros((num_envs, nj), dtype=np.float32)
         self._hips = np.array(robot.hip_indices)
         self._footprint = np.array(robot.footprint, dtype=np.float32)
+
+    def _check_matches_robot(self, cfg: QuadrupedCfg) -> None:
+        """The servos and the model are the description's: a config that says otherwise would be ignored."""
+        robot = self.robot
+        if (cfg.kp, cfg.kd) != (robot.kp, robot.kd):
+            raise UsageError(f"kp={cfg.kp}, kd={cfg.kd}: {robot.name}'s servos are kp={robot.kp}, kd={robot.kd} "
+                             "(its model file's); per-robot gain spread is randomization.gains")
+        if Path(str(cfg.model_file).rpartition(":")[2]).name != robot.model_file.name:
+            raise UsageError(f"model_file {cfg.model_file!r}: this env loads {robot.name}'s {robot.model_file.name}; "
+                             "another robot is another Quadruped description and env class")
 
     def build_model(self) -> motrixsim.SceneModel:
         return self.robot.load(self.terrain)
@@ -147,7 +160,9 @@ class QuadrupedEnv(NpEnv):
         """dof_pos (n, 19) of robots standing at ``xy`` (n, 2) facing ``yaw`` (n,) on the ground
         under their footprint, joints jittered by ``reset_joint_noise``."""
         n, robot, noise = len(xy), self.robot, self.cfg.reset_joint_noise
-        ground = np.max([self.ground(xy[:, 0] + dx, xy[:, 1] + dy) for dx, dy in self._footprint], axis=0)
+        c, s = np.cos(yaw), np.sin(yaw)  # footprint points are in the trunk frame
+        ground = np.max([self.ground(xy[:, 0] + c * dx - s * dy, xy[:, 1] + s * dx + c * dy)
+                         for dx, dy in self._footprint], axis=0)
         dof_pos = robot.standing_dof_pos(self.model, n, ground=ground, xy=xy)
         dof_pos[:, 3:7] = yaw_quat(yaw)
         dof_pos[:, 7:] += self.np_random.uniform(-noise, noise, size=(n, robot.num_joints))

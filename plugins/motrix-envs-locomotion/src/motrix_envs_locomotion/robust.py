@@ -3,9 +3,11 @@
 The ranges follow the spirit of MuJoCo Playground's Go1 joystick task (floor friction, link
 masses, trunk payload and CoM, joint armature and friction, servo gains), plus pushes,
 sensor noise on the IMU and joint slices, and up to one control step of action latency
-(the locomotion README's table gives the reasons). Everything but the payload is relative
-(scales, friction coefficients, velocity kicks), so it fits every robot; the payload is
-``payload_share`` of the robot's mass (Go1: ±1 kg of 12.7).
+(the locomotion README's table gives the reasons). Most of it is relative (scales, friction
+coefficients, velocity kicks) and fits every robot as it is; the trunk payload is scaled to
+the robot (``payload_kg``, default 8 % of its mass; Go1: ±1 kg of 12.7). The CoM offset
+(±5 cm) and the joints' dry friction (0-0.2 N·m) stay absolute: a larger share of a small
+robot than of ANYmal C, whose motors give 80 N·m.
 """
 
 from __future__ import annotations

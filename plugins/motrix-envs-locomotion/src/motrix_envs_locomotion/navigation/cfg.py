@@ -31,9 +31,9 @@ class NavigationCfg(QuadrupedCfg):
     guidance_approach_within: float = 0.5
     """Nearer than this (m) the robot turns to the goal heading; beyond twice this, to face the goal point."""
     guidance_stop_within: float = 0.15
-    """The planar command is zero this near the goal (m); half the success tolerance."""
+    """The planar command is zero this near the goal (m): half the success distance."""
     guidance_stop_heading: float = 0.08
-    """The yaw command is zero within this heading error (rad, ~5°)."""
+    """The yaw command is zero within this heading error (rad, ~5°): a third of the success heading."""
     success_distance: float = 0.3
     """Arrived: within this distance of the goal point (m)..."""
     success_heading: float = math.radians(15.0)
@@ -58,6 +58,10 @@ class NavigationCfg(QuadrupedCfg):
         for name in positive:
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be > 0, got {getattr(self, name)}")
+        if self.guidance_stop_within < 0 or self.guidance_stop_heading < 0:
+            raise UsageError("guidance_stop_within and guidance_stop_heading must be >= 0")
+        if self.success_heading > math.pi:
+            raise UsageError(f"success_heading must be at most pi, got {self.success_heading}")
         if not 0 <= self.goal_heading_range <= math.pi:
             raise UsageError(f"goal_heading_range must be in [0, pi], got {self.goal_heading_range}")
         if self.guidance_stop_within >= self.success_distance or self.guidance_stop_heading >= self.success_heading:

@@ -5,8 +5,9 @@ give: it learns one skill, walking on command, with the goal's geometry telling 
 brake. The seed task does the same, with a command straight at the goal in any direction at
 once; here the robot first turns to face a far goal and walks to it forwards (the commands a
 walking policy tracks best: forward, turning, arcs), and only near the goal sidesteps and
-turns to the goal heading; the dead bands are tighter than the success tolerances, so a
-robot that stops on its command stops inside them, not on their edge.
+turns to the goal heading. The dead bands (half the distance tolerance, a third of the
+heading's) lie inside the success tolerances, so a robot that stops on its command stops
+inside them, not on their edge.
 """
 
 from __future__ import annotations

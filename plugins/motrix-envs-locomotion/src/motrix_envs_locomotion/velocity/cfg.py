@@ -45,7 +45,7 @@ class VelocityCfg(QuadrupedCfg):
             raise UsageError(f"terrain must be one of {', '.join(TERRAINS)}, got {self.terrain!r}")
         for name in ("command_lin_vel_x", "command_lin_vel_y", "command_yaw_rate"):
             lo_hi = getattr(self, name)
-            if len(lo_hi) != 2 or lo_hi[0] > lo_hi[1]:
+            if not isinstance(lo_hi, (tuple, list)) or len(lo_hi) != 2 or lo_hi[0] > lo_hi[1]:
                 raise UsageError(f"{name} must be two numbers low,high; got {lo_hi}")
         if self.command_resample_seconds <= 0:
             raise UsageError(f"command_resample_seconds must be > 0, got {self.command_resample_seconds}")

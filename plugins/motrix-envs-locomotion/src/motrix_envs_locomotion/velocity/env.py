@@ -99,8 +99,8 @@ class VelocityEnv(QuadrupedEnv):
         # Resample the command of envs whose timer ran out (mid-episode changes of pace).
         timer = info["command_timer"] + 1
         due = timer >= self._resample_steps
+        command = command.copy()  # the returned state keeps its own (the base merges resets into the new one)
         if due.any():
-            command = command.copy()
             command[due] = self.sample_commands(int(due.sum()))
             timer[due] = 0
 
