@@ -11,7 +11,7 @@ import motrix
 from motrix_envs_locomotion.kinematics import wrap_angle, yaw_of
 from motrix_envs_locomotion.navigation import guidance as Gd
 
-GUIDE = {"gain": 1.0, "max_speed": 1.0, "yaw_gain": 1.0, "max_yaw_rate": 1.0, "stop_within": 0.15,
+GUIDE = {"gain": 1.0, "max_speed": 1.0, "max_lateral_speed": 0.5, "yaw_gain": 1.0, "max_yaw_rate": 1.0, "stop_within": 0.15,
          "stop_heading": 0.08, "approach_within": 0.5}
 
 
@@ -27,15 +27,14 @@ def test_the_guidance_command_by_hand():
                     np.float32)
     heading = np.array([2.0, 0.0, 0.0, 1.0, 2.0, -0.5, 0.05], np.float32)
     cmd = Gd.guidance_command(goal, heading, **GUIDE)
-    c45 = math.cos(math.pi / 4)
     np.testing.assert_allclose(cmd, [
-        [1.0, 0.0, 0.0],               # far, facing it: full speed ahead; the goal heading waits
-        [0.0, 0.0, 1.0],               # far, to the left: turn towards it first (pi/2, clipped at 1)
-        [c45 * c45, c45 * c45, 0.785398],  # far, 45 deg off: speed x cos 45, turn pi/4
-        [0.75, 0.0, 0.5],              # 0.75 m: half far, half near; yaw half bearing (0), half heading (1)
-        [0.3, -0.4, 1.0],              # 0.5 m, near: gain x offset sideways too; yaw to the heading, clipped
-        [0.0, 0.0, -0.5],              # inside the 0.15 m dead band: only turning
-        [0.0, 0.0, 0.0],               # at the goal pose: stand
+        [1.0, 0.0, 0.0],           # far, facing it: full speed ahead; the goal heading waits
+        [0.0, 0.5, 1.0],           # far, to the left: sideways at the 0.5 m/s cap, turning to it (clipped)
+        [0.5, 0.5, 0.785398],      # far, 45 deg off: towards it, capped sideways; turn pi/4 to face it
+        [0.75, 0.0, 0.5],          # 0.75 m: yaw half towards the point (0), half to the heading (1)
+        [0.3, -0.4, 1.0],          # 0.5 m, near: gain x offset; yaw to the goal heading, clipped
+        [0.0, 0.0, -0.5],          # inside the 0.15 m dead band: only turning
+        [0.0, 0.0, 0.0],           # at the goal pose: stand
     ], atol=1e-5)
 
 
@@ -117,7 +116,7 @@ def test_the_policy_sees_the_goal_and_the_command_towards_it(nav):
     assert at == state.obs.shape[1] == 53
     cmd = state.obs[:, start["command"]:start["command"] + 3]
     np.testing.assert_allclose(cmd[0], [1.0, 0.0, 0.0], atol=0.05)   # 3 m ahead: full speed forward
-    np.testing.assert_allclose(cmd[1], [0.0, 0.0, -1.0], atol=0.05)  # 2 m to the right: turn right first
+    np.testing.assert_allclose(cmd[1], [0.0, -0.5, -1.0], atol=0.05)  # 2 m to the right: sidestep, turn to it
     np.testing.assert_allclose(cmd[2], [0.0, 0.0, -1.0], atol=0.05)  # on the point, turned: turn only
     goal = state.obs[:, start["goal_position"]:start["goal_position"] + 2]
     np.testing.assert_allclose(goal, [[3.0, 0.0], [0.0, -2.0], [0.0, 0.0]], atol=0.05)

@@ -24,6 +24,8 @@ class NavigationCfg(QuadrupedCfg):
     """Commanded planar speed per metre of goal offset (1/s)."""
     guidance_max_speed: float = 1.0
     """Fastest commanded planar speed (m/s)."""
+    guidance_max_lateral_speed: float = 0.5
+    """Fastest commanded sideways speed (m/s), as in the velocity task's command range."""
     guidance_yaw_gain: float = 1.0
     """Commanded yaw rate per radian of heading error (1/s)."""
     guidance_max_yaw_rate: float = 1.0
@@ -53,7 +55,7 @@ class NavigationCfg(QuadrupedCfg):
 
     def validate(self) -> None:
         super().validate()
-        positive = ("goal_range", "guidance_gain", "guidance_approach_within", "guidance_max_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
+        positive = ("goal_range", "guidance_gain", "guidance_approach_within", "guidance_max_speed", "guidance_max_lateral_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
                     "success_distance", "success_heading", "rest_speed", "rest_yaw_rate")
         for name in positive:
             if getattr(self, name) <= 0:

@@ -16,8 +16,8 @@ Where the seed task was weak, and what this does instead:
 - its command went to zero at the edge of the success tolerance, so robots stopped on the
   edge and drifted out: here the dead bands are half (distance) and a third (heading) of
   the tolerances;
-- its command pointed straight at the goal in any direction at once: here a far goal is
-  first faced and walked to forwards (guidance.py);
+- its command pointed at the goal without turning to it: here the robot is also turned
+  to face a far goal, so that it ends up walking there forwards (guidance.py);
 - at 100 Hz control with 0.06 rad of action authority it needed 100M env-steps: here 50 Hz
   and the velocity task's authority and gait terms, which learn in minutes.
 
@@ -66,8 +66,8 @@ class NavigationEnv(QuadrupedEnv):
         heading_error = wrap_angle(info["goal_yaw"] - yaw).astype(np.float32)
         distance = np.linalg.norm(goal_body, axis=1)
         command = Gd.guidance_command(goal_body, heading_error, cfg.guidance_gain, cfg.guidance_max_speed,
-                                      cfg.guidance_yaw_gain, cfg.guidance_max_yaw_rate, cfg.guidance_stop_within,
-                                      cfg.guidance_stop_heading, cfg.guidance_approach_within)
+                                      cfg.guidance_max_lateral_speed, cfg.guidance_yaw_gain, cfg.guidance_max_yaw_rate,
+                                      cfg.guidance_stop_within, cfg.guidance_stop_heading, cfg.guidance_approach_within)
         arrived = Gd.at_goal(distance, heading_error, cfg.success_distance, cfg.success_heading)
         return {"goal_body": goal_body, "heading_error": heading_error, "distance": distance, "command": command,
                 "arrived": arrived}
