@@ -85,6 +85,10 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=256)
     parser.add_argument("--runs-dir", default="runs/bench-navigation")
     parser.add_argument("--run", help="skip training: evaluate this run directory")
+    parser.add_argument("--velocity-policy", metavar="RUN",
+                        help="also evaluate this velocity-tracking run's policy (same robot) driven by the env's "
+                             "guidance command: the first 48 numbers of the navigation observation are the "
+                             "velocity task's observation, in the same order")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
 
@@ -97,11 +101,15 @@ def main() -> None:
         run, wall, code = train_for(cmd, args.minutes)
     meta = print_run(run, wall, code, curve_ends(run, CURVES))
     figures.update(run=str(run), env_steps=meta.get("env_steps"), wall_s=wall)
-    for name, policy in (("trained", load_policy(run, args.env)), ("standing", zero_policy),
-                         ("random", random_policy_from(0))):
+    policies = [("trained", load_policy(run, args.env)), ("standing", zero_policy), ("random", random_policy_from(0))]
+    if args.velocity_policy:
+        walker = load_policy(args.velocity_policy)
+        policies.append(("velocity policy + guidance", lambda obs: walker(np.ascontiguousarray(obs[:, :48]))))
+        figures["velocity_policy_run"] = args.velocity_policy
+    for name, policy in policies:
         result = evaluate(policy, args.env, args.episodes)
         figures[name] = result
-        print(f"{name:9s} success {result['success_rate']:6.1%} (goal < 2.5 m"
+        print(f"{name:26s} success {result['success_rate']:6.1%} (goal < 2.5 m"
               f" {result['success_rate_goal_within_2.5m']:.1%}, farther {result['success_rate_goal_beyond_2.5m']:.1%})"
               f" | robots that fell {result['fell_fraction']:.1%} | the others' final distance mean"
               f" {result['final_distance_mean'] or float('nan'):.2f} m, median"
