@@ -124,7 +124,7 @@ def test_the_policy_sees_the_goal_and_the_command_towards_it(nav):
 
 
 def test_a_fall_costs_the_fall_penalty_outside_the_clip():
-    env = motrix.make("anymal-c-navigation", num_envs=2, seed=1)
+    env = motrix.make("anymal-c-navigation", num_envs=2, seed=1, w_fall=-10.0)
     env.init_state()
     flipped = env.data.dof_pos[0].copy()
     flipped[2] = 0.8

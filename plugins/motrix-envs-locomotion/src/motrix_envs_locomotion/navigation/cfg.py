@@ -50,8 +50,8 @@ class NavigationCfg(QuadrupedCfg):
     """Reward per second spent arrived."""
     w_at_rest: float = 2.0
     """Reward per second spent arrived and at rest."""
-    w_fall: float = -10.0
-    """One-off penalty for a fall (kept outside the clip at zero)."""
+    w_fall: float = 0.0
+    """One-off penalty for a fall, outside the clip at zero (0: as the velocity task, a fall only ends the reward)."""
 
     def validate(self) -> None:
         super().validate()
