@@ -10,6 +10,8 @@ ms = pytest.importorskip("motrixsim")
 from motrix_envs_locomotion import terrain as T  # noqa: E402
 from motrix_envs_locomotion.go1 import model as G  # noqa: E402
 
+from . import quadruped_checks as C  # noqa: E402
+
 N_ENVS = 8
 
 
@@ -33,17 +35,9 @@ def _hold_stand(model: ms.SceneModel, seconds: float, hf: T.Terrain | None = Non
 
 
 def test_structure(flat: ms.SceneModel) -> None:
-    assert flat.num_dof_pos == 7 + 12 and flat.num_dof_vel == 6 + 12
-    assert len(flat.floating_bases) == 1
-    assert tuple(flat.joint_names) == G.JOINT_NAMES
-    assert tuple(flat.actuator_names) == G.ACTUATOR_NAMES
-    assert [flat.actuators[i].target_name for i in range(12)] == list(G.JOINT_NAMES)
-    # dof_pos layout: joint i lives at 7 + i
-    assert [j.dof_pos_index for j in flat.joints] == list(range(7, 19))
-    np.testing.assert_allclose(flat.joint_limits[0], G.JOINT_LOWER, atol=1e-6)
-    np.testing.assert_allclose(flat.joint_limits[1], G.JOINT_UPPER, atol=1e-6)
-    np.testing.assert_allclose([a.force_range[1] for a in flat.actuators], G.TORQUE_LIMITS,
-                               rtol=1e-6)
+    C.model_matches_description(G.GO1, flat)  # joint/servo order, limits, gains, keyframe, mass
+    C.feet_and_collisions_follow_the_conventions(G.GO1, flat, G.CALF_LINKS, 0.023)
+    assert G.GO1.joint_names == G.JOINT_NAMES and G.GO1.actuator_names == G.ACTUATOR_NAMES
     for name in G.FOOT_GEOMS + G.BODY_GEOMS + ("floor",):
         assert flat.get_geom_index(name) is not None, name
     for name in G.FOOT_SITES + (G.IMU_SITE,):
