@@ -17,13 +17,17 @@ model test:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import motrixsim as ms
 import numpy as np
+
+if TYPE_CHECKING:
+    import motrixsim as ms
 
 from .terrain import Terrain
 
@@ -114,6 +118,8 @@ class Quadruped:
 
     def load(self, terrain: Terrain | None = None, timestep: float | None = None) -> ms.SceneModel:
         """Load the scene; `timestep` overrides the model file's."""
+        import motrixsim as ms  # here, not at import: configs import descriptions without the simulator
+
         if terrain is None:
             model = ms.load_model(str(self.model_file))
         else:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
-import motrixsim as ms
 import numpy as np
+
+if TYPE_CHECKING:
+    import motrixsim as ms
 
 from ..robot import Quadruped
 from ..terrain import Terrain
