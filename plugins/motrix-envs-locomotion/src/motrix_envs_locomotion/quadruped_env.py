@@ -120,6 +120,30 @@ class QuadrupedEnv(NpEnv):
         forces = self.model.get_link_net_contact_forces(data, self._contact_links, out=self._forces)
         return np.linalg.norm(forces[:, 0, :3], axis=1) > 1.0, forces[:, 1:, :3]
 
+    def weigh(self, raw: dict[str, np.ndarray], weights: dict[str, float]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """(each term times its weight, their sum, clipped at zero when ``only_positive_rewards``)."""
+        terms = {name: (value * weights[name]).astype(np.float32) for name, value in raw.items()}
+        reward = np.sum(list(terms.values()), axis=0)
+        if self.cfg.only_positive_rewards:
+            reward = np.maximum(reward, 0.0)
+        return terms, reward
+
+    def reward_weights(self, names: tuple[str, ...]) -> dict[str, float]:
+        """The config's ``w_<name>`` per term, per control step (the weights are per second)."""
+        return {name: getattr(self.cfg, f"w_{name}") * self.cfg.ctrl_dt for name in names}
+
+    @staticmethod
+    def memory(body: Body, actions: np.ndarray, feet: FeetStep) -> dict[str, np.ndarray]:
+        """What the shared terms need of this step at the next one (``info`` keys)."""
+        return {"last_action": actions.copy(), "last_joint_vel": body.joint_vel.copy(),
+                "feet_air_time": feet.next_air_time}
+
+    def fresh_memory(self, n: int) -> dict[str, np.ndarray]:
+        """``memory`` of ``n`` robots just reset: no previous action, still joints, feet down."""
+        joint_zero = np.zeros((n, self.robot.num_joints), dtype=np.float32)
+        return {"last_action": joint_zero, "last_joint_vel": joint_zero.copy(),
+                "feet_air_time": np.zeros((n, 4), dtype=np.float32)}
+
     def effort_terms(self, body: Body, actions: np.ndarray, info: dict[str, Any]) -> dict[str, np.ndarray]:
         """Unweighted penalty terms every task shares: bouncing, wobbling, torque, jerk, chatter."""
         return {

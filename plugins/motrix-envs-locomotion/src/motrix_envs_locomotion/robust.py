@@ -26,7 +26,7 @@ from .robot import Quadruped
 
 
 def quadruped_randomization(robot: Quadruped, payload_kg: float | None = None) -> RandomizationCfg:
-    """The randomized default of a ``*-robust`` variant for ``robot`` (payload ± ``payload_kg``, default 8 % of its mass)."""
+    """A ``*-robust`` variant's randomization for ``robot``: payload ± ``payload_kg`` (default 8 % of its mass)."""
     payload = round(0.08 * robot.total_mass, 1) if payload_kg is None else payload_kg
     return RandomizationCfg(
         # The feet have contact priority, so their friction is the contact's: floor friction.

@@ -55,7 +55,8 @@ class NavigationCfg(QuadrupedCfg):
 
     def validate(self) -> None:
         super().validate()
-        positive = ("goal_range", "guidance_gain", "guidance_approach_within", "guidance_max_speed", "guidance_max_lateral_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
+        positive = ("goal_range", "guidance_gain", "guidance_approach_within", "guidance_max_speed",
+                    "guidance_max_lateral_speed", "guidance_yaw_gain", "guidance_max_yaw_rate",
                     "success_distance", "success_heading", "rest_speed", "rest_yaw_rate")
         for name in positive:
             if getattr(self, name) <= 0:

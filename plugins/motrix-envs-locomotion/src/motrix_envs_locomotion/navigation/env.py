@@ -55,7 +55,7 @@ class NavigationEnv(QuadrupedEnv):
 
     def __init__(self, cfg: NavigationCfg, num_envs: int = 1) -> None:
         super().__init__(cfg, num_envs, obs_dim=12 + 3 * self.robot.num_joints + GOAL_OBS)
-        self._weights = {name: getattr(cfg, f"w_{name}") * cfg.ctrl_dt for name in _WEIGHTED}
+        self._weights = self.reward_weights(_WEIGHTED)
 
     # -- goal geometry ---------------------------------------------------------------
     def goal_state(self, body: Body, info: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -92,17 +92,14 @@ class NavigationEnv(QuadrupedEnv):
             **self.effort_terms(body, actions, info),
             **self.gait_terms(body, feet, seen),
         }
-        terms = {name: (value * self._weights[name]).astype(np.float32) for name, value in raw.items()}
-        reward = np.sum(list(terms.values()), axis=0)
-        if cfg.only_positive_rewards:
-            reward = np.maximum(reward, 0.0)
+        terms, reward = self.weigh(raw, self._weights)
         state.terminated = self.fallen(body, trunk_contact)
         terms["fall"] = (cfg.w_fall * state.terminated).astype(np.float32)
         state.reward = (reward + terms["fall"]).astype(np.float32)
         state.obs = self.observation(body, goal, actions)
         info.update(goal_xy=info["goal_xy"].copy(), goal_yaw=info["goal_yaw"].copy(), command=goal["command"],
                     best_distance=np.minimum(best, goal["distance"]).astype(np.float32),
-                    last_action=actions.copy(), last_joint_vel=body.joint_vel.copy(), feet_air_time=feet.next_air_time)
+                    **self.memory(body, actions, feet))
         info["Reward"] = terms
         info["metrics"] = {
             "distance_to_goal": goal["distance"],
@@ -144,8 +141,5 @@ class NavigationEnv(QuadrupedEnv):
         body = resting_body(robot, dof_pos[:, 7:])
         body.pos, body.quat = dof_pos[:, :3], dof_pos[:, 3:7]
         goal = self.goal_state(body, info)
-        joint_zero = np.zeros((n, robot.num_joints), dtype=np.float32)
-        info.update(command=goal["command"], best_distance=goal["distance"].astype(np.float32),
-                    last_action=joint_zero.copy(), last_joint_vel=joint_zero.copy(),
-                    feet_air_time=np.zeros((n, 4), dtype=np.float32))
-        return self.observation(body, goal, joint_zero), info
+        info.update(command=goal["command"], best_distance=goal["distance"].astype(np.float32), **self.fresh_memory(n))
+        return self.observation(body, goal, info["last_action"]), info

@@ -71,7 +71,7 @@ class VelocityEnv(QuadrupedEnv):
             self.curriculum = Curriculum(self.num_envs, rules, cfg.curriculum_start_levels,
                                          adaptive=cfg.curriculum, fixed_level=cfg.terrain_level)
         self._resample_steps = max(1, round(cfg.command_resample_seconds / cfg.ctrl_dt))
-        self._weights = {name: getattr(cfg, f"w_{name}") * cfg.ctrl_dt for name in _REWARD_TERMS}
+        self._weights = self.reward_weights(_REWARD_TERMS)
 
     # -- after physics ---------------------------------------------------------------
     def update_state(self, state: NpEnvState) -> NpEnvState:
@@ -91,10 +91,7 @@ class VelocityEnv(QuadrupedEnv):
         }
         if self._weights["stumble"]:
             raw["stumble"] = R.stumble(foot_force)
-        terms = {name: (value * self._weights[name]).astype(np.float32) for name, value in raw.items()}
-        reward = np.sum(list(terms.values()), axis=0)
-        if cfg.only_positive_rewards:
-            reward = np.maximum(reward, 0.0)
+        terms, reward = self.weigh(raw, self._weights)
 
         # Resample the command of envs whose timer ran out (mid-episode changes of pace).
         timer = info["command_timer"] + 1
@@ -109,11 +106,7 @@ class VelocityEnv(QuadrupedEnv):
             self.curriculum.fell[:] = state.terminated
         state.obs = self.observation(body, command, actions)
         state.reward = reward
-        info.update(
-            command=command, command_timer=timer, last_action=actions.copy(),
-            last_joint_vel=body.joint_vel.copy(),
-            feet_air_time=feet.next_air_time,
-        )
+        info.update(command=command, command_timer=timer, **self.memory(body, actions, feet))
         info["Reward"] = terms
         info["metrics"] = {
             "forward_velocity_error": np.abs(command[:, 0] - body.lin_vel[:, 0]),
@@ -163,7 +156,8 @@ class VelocityEnv(QuadrupedEnv):
         final_xy = None
         if self.curriculum is not None:
             if n != len(self.reset_ids):  # the base sets reset_ids; a direct call must too
-                raise RuntimeError(f"{type(self).__name__}.reset: {n} envs given, reset_ids names {len(self.reset_ids)}")
+                raise RuntimeError(f"{type(self).__name__}.reset: {n} envs given, "
+                                   f"reset_ids names {len(self.reset_ids)}")
             # Where the ending episodes ended: the curriculum's measure of how far each robot got.
             final_xy = data.dof_pos[:, :2]
         xy = self._spawn_xy(n, final_xy)
@@ -175,12 +169,7 @@ class VelocityEnv(QuadrupedEnv):
             self.curriculum.spawned(self.reset_ids, xy, yaw)
 
         command = self.sample_commands(n)
-        joint_zero = np.zeros((n, robot.num_joints), dtype=np.float32)
+        info = {"command": command, "command_timer": np.zeros(n, dtype=np.int64), **self.fresh_memory(n)}
         # a yaw-only rotation leaves gravity straight down
-        obs = self.observation(resting_body(robot, dof_pos[:, 7:]), command, joint_zero)
-        info = {
-            "command": command, "command_timer": np.zeros(n, dtype=np.int64),
-            "last_action": joint_zero.copy(), "last_joint_vel": joint_zero.copy(),
-            "feet_air_time": np.zeros((n, 4), dtype=np.float32),
-        }
+        obs = self.observation(resting_body(robot, dof_pos[:, 7:]), command, info["last_action"])
         return obs, info
