@@ -10,6 +10,8 @@ import pytest
 import motrix
 from motrix.errors import UsageError
 from motrix.testing import check_env
+
+from ..core.test_cli import one_line_error
 from motrix_envs_locomotion.anymal_c.robot import ANYMAL_C
 from motrix_envs_locomotion.go1.model import GO1
 from motrix_envs_locomotion.go2.robot import GO2
@@ -87,6 +89,19 @@ def test_a_config_whose_servos_or_model_differ_from_the_robot_is_refused():
         motrix.make("anymal-c", num_envs=1, model_file="motrix_envs_locomotion.go1:go1.xml")
     with pytest.raises(UsageError, match="command_lin_vel_x must be two numbers"):
         motrix.make("go2", num_envs=1, command_lin_vel_x=1.0)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("config", "go2", "--env-set", "kp=10"), "motrix: error: kp=10.0, kd=1.0: go2's servos are kp=50.0, kd=1.0"),
+    (("train", "anymal-c", "--env-set", "model_file=motrix_envs_locomotion.go1:go1.xml", "--steps", "100"),
+     "motrix: error: model_file 'motrix_envs_locomotion.go1:go1.xml': this env loads anymal_c's anymal_c.xml"),
+    (("config", "anymal-c-navigation", "--env-set", "guidance_stop_within=0.5"),
+     "motrix: error: the guidance dead bands"),
+])
+def test_the_cli_refuses_such_configs_in_one_line(motrix_cli, args, message):
+    result = motrix_cli(*args, "--backend", "torch")
+    assert result.returncode == 2
+    assert one_line_error(result).startswith(message)
 
 
 def test_the_robots_differ_where_their_facts_do():

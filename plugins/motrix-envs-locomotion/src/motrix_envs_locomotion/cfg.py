@@ -9,14 +9,21 @@ The defaults are the Go1's, the robot these were first tuned on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 from motrix.env import EnvCfg
 from motrix.errors import UsageError
+
+from .robot import Quadruped
 
 
 @dataclass
 class QuadrupedCfg(EnvCfg):
     """A 12-joint quadruped on position servos, at 50 Hz control over 250 Hz physics."""
+
+    robot: ClassVar[Quadruped | None] = None
+    """The description whose servos and model file this config must match (set by each robot's config)."""
 
     sim_dt: float = 0.004
     """Physics timestep (250 Hz)."""
@@ -63,6 +70,8 @@ class QuadrupedCfg(EnvCfg):
 
     def validate(self) -> None:
         super().validate()
+        if self.robot is not None:
+            self._check_matches_robot(self.robot)
         if self.action_scale <= 0 or self.tracking_sigma <= 0:
             raise UsageError("action_scale and tracking_sigma must be > 0")
         if self.reset_joint_noise < 0:
@@ -70,3 +79,12 @@ class QuadrupedCfg(EnvCfg):
         if not -1.0 <= self.fall_upright_threshold < 1.0:
             raise UsageError(f"fall_upright_threshold must be in [-1, 1) (1 would end every step), "
                              f"got {self.fall_upright_threshold}")
+
+    def _check_matches_robot(self, robot: Quadruped) -> None:
+        """The servos and the model are the description's: a config that says otherwise would be ignored."""
+        if (self.kp, self.kd) != (robot.kp, robot.kd):
+            raise UsageError(f"kp={self.kp}, kd={self.kd}: {robot.name}'s servos are kp={robot.kp}, kd={robot.kd} "
+                             "(its model file's); per-robot gain spread is randomization.gains")
+        if Path(str(self.model_file).rpartition(":")[2]).name != robot.model_file.name:
+            raise UsageError(f"model_file {self.model_file!r}: this env loads {robot.name}'s {robot.model_file.name}; "
+                             "another robot is another Quadruped description and env class")

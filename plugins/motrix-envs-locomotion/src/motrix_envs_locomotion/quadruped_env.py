@@ -5,7 +5,6 @@ read its body and foot contacts, spawn it standing. Tasks subclass ``QuadrupedEn
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 import gymnasium as gym
@@ -13,7 +12,6 @@ import motrixsim
 import numpy as np
 
 from motrix.env import NpEnv, NpEnvState
-from motrix.errors import UsageError
 
 from . import rewards as R
 from . import terrain as T
@@ -43,7 +41,6 @@ class QuadrupedEnv(NpEnv):
     cfg: QuadrupedCfg
 
     def __init__(self, cfg: QuadrupedCfg, num_envs: int, obs_dim: int, terrain: T.Terrain | None = None) -> None:
-        self._check_matches_robot(cfg)
         self.terrain = terrain
         super().__init__(cfg, num_envs)
         robot = self.robot
@@ -57,16 +54,6 @@ class QuadrupedEnv(NpEnv):
         self._actions = np.zeros((num_envs, nj), dtype=np.float32)
         self._hips = np.array(robot.hip_indices)
         self._footprint = np.array(robot.footprint, dtype=np.float32)
-
-    def _check_matches_robot(self, cfg: QuadrupedCfg) -> None:
-        """The servos and the model are the description's: a config that says otherwise would be ignored."""
-        robot = self.robot
-        if (cfg.kp, cfg.kd) != (robot.kp, robot.kd):
-            raise UsageError(f"kp={cfg.kp}, kd={cfg.kd}: {robot.name}'s servos are kp={robot.kp}, kd={robot.kd} "
-                             "(its model file's); per-robot gain spread is randomization.gains")
-        if Path(str(cfg.model_file).rpartition(":")[2]).name != robot.model_file.name:
-            raise UsageError(f"model_file {cfg.model_file!r}: this env loads {robot.name}'s {robot.model_file.name}; "
-                             "another robot is another Quadruped description and env class")
 
     def build_model(self) -> motrixsim.SceneModel:
         return self.robot.load(self.terrain)

@@ -7,10 +7,12 @@ scale with torque and size differ (``AnymalCFields``); the rest is the shared ta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from motrix.env.randomization import RandomizationCfg
 
 from ..navigation.cfg import NavigationCfg
+from ..robot import Quadruped
 from ..robust import quadruped_randomization
 from ..velocity.cfg import RoughLevels, VelocityCfg
 from .robot import ANYMAL_C
@@ -19,6 +21,9 @@ from .robot import ANYMAL_C
 @dataclass
 class AnymalCFields:
     """Mixin: ANYmal C's model file, servo gains (must match anymal_c.xml) and size-scaled weights."""
+
+    robot: ClassVar[Quadruped] = ANYMAL_C
+    """The robot these values describe (its servos and model file are checked against them)."""
 
     model_file: str = "motrix_envs_locomotion.anymal_c:anymal_c.xml"
     """ANYmal C on flat ground; rough scenes are generated from it at runtime."""

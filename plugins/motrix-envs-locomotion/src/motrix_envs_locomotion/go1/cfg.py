@@ -7,8 +7,11 @@ for the Go1 first); the terrain variants add the shared terrain-grid mixins.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from ..robot import Quadruped
 from ..velocity.cfg import TERRAINS, RoughLevels, StairsLevels, VelocityCfg
+from .model import GO1
 
 __all__ = ["TERRAINS", "Go1Cfg", "Go1RoughCfg", "Go1StairsCfg"]
 
@@ -16,6 +19,9 @@ __all__ = ["TERRAINS", "Go1Cfg", "Go1RoughCfg", "Go1StairsCfg"]
 @dataclass
 class Go1Cfg(VelocityCfg):
     """Go1 on flat ground, tracking a commanded base velocity."""
+
+    robot: ClassVar[Quadruped] = GO1
+    """The robot these values describe (its servos and model file are checked against them)."""
 
     model_file: str = "motrix_envs_locomotion.go1:go1.xml"
     """The flat scene; rough and stairs scenes are generated from it at runtime."""

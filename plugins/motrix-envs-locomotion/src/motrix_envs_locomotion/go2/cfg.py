@@ -8,9 +8,11 @@ figures compare directly; the seed's go2 task asked for vx ±2, vy ±1, yaw ±π
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from motrix.env.randomization import RandomizationCfg
 
+from ..robot import Quadruped
 from ..robust import quadruped_randomization
 from ..velocity.cfg import RoughLevels, VelocityCfg
 from .robot import GO2
@@ -19,6 +21,9 @@ from .robot import GO2
 @dataclass
 class Go2Fields:
     """Mixin: the Go2's model file and servo gains (must match go2.xml)."""
+
+    robot: ClassVar[Quadruped] = GO2
+    """The robot these values describe (its servos and model file are checked against them)."""
 
     model_file: str = "motrix_envs_locomotion.go2:go2.xml"
     """The Go2 on flat ground; rough scenes are generated from it at runtime."""
