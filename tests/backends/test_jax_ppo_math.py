@@ -288,10 +288,10 @@ def test_kl_adaptive_lr_in_its_three_regimes(lr, kl, expected):
 def test_kl_rule_is_skrls_with_skrls_defaults():
     from skrl.resources.schedulers.jax import KLAdaptiveLR
 
-    from motrix_backend_jax.agent import _kl_rule
+    from motrix_backend_jax.programs import kl_rule
 
     for kwargs in ({}, {"max_lr": 1e-3}, {"kl_threshold": 0.02, "lr_factor": 2.0}):
-        rule, schedule = _kl_rule(kwargs), KLAdaptiveLR(**kwargs)
+        rule, schedule = kl_rule(kwargs), KLAdaptiveLR(**kwargs)
         for lr in (1e-6, 3e-4, 1e-2):
             for kl in (0.0, 0.001, 0.004, 0.008, 0.02, 0.1):
                 expected = schedule(0, lr=lr, kl=kl)
