@@ -24,19 +24,27 @@ def test_registered_variants_and_classic_timing():
     assert (cfg.stand_height, cfg.hop_speed, HopperStandCfg().hop_speed) == (0.6, 2.0, 0.0)
 
 
+def test_default_reward_is_the_classic_one_and_half_the_training_starts_are_upright():
+    for cfg in (HopperStandCfg(), HopperHopCfg()):
+        assert cfg.stand_margin == 0.0  # all-or-nothing standing
+        assert cfg.upright_start_fraction == 0.5
+
+
 def test_spaces():
     env = motrix.make("hopper-stand")
     assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (15,), np.float32)
     assert env.action_space == gym.spaces.Box(-1.0, 1.0, (4,), np.float32)
 
 
-def test_standing_pose_is_0_9_m_tall_on_a_loaded_foot():
+def test_standing_pose_puts_the_torso_centre_0_98_m_above_the_foots_on_a_loaded_foot():
     env = motrix.make("hopper-stand", num_envs=1, seed=0)
     env.init_state()
     place(env, STANDING)
     for _ in range(3):
         state = env.step(zeros(env))
-    assert state.info["metrics"]["height"][0] == pytest.approx(0.9, abs=0.01)
+    # links 0.9 m apart, the torso's centre of mass 0.079 m above its frame (the classic height
+    # is between the two centres of mass), less a little for the knee's 5 degrees
+    assert state.info["metrics"]["height"][0] == pytest.approx(0.977, abs=0.005)
     assert state.obs[0, -2:].sum() > 1.0  # log1p(touch): the foot carries weight
     np.testing.assert_allclose(state.obs[0, :6], env.data.dof_pos[0, 1:], atol=1e-6)
     np.testing.assert_allclose(state.obs[0, 6:13], env.data.dof_vel[0], atol=1e-6)
@@ -67,16 +75,38 @@ def test_hop_reward_needs_forward_speed_and_height():
     assert hopping[0] < 0.05 and 0.4 < hopping[1] < 0.6 and hopping[2] == pytest.approx(1.0)
     np.testing.assert_allclose(state.reward, hopping)  # standing is 1 here
 
-    # Lying down (torso level with the foot): the standing factor has faded to 0.1 ...
+    # Lying down (torso level with the foot): no reward with the classic all-or-nothing standing ...
     lying = STANDING.copy()
     lying[1], lying[2] = -0.93, np.pi / 2
     place(env, lying, vel)
-    np.testing.assert_allclose(env.step(zeros(env)).info["Reward"]["standing"], 0.1, atol=0.03)
-    # ... and is 0 with the classic all-or-nothing standing reward.
-    classic = motrix.make("hopper-hop", num_envs=3, seed=0, stand_margin=0.0)
-    classic.init_state()
-    place(classic, lying, vel)
-    assert classic.step(zeros(classic)).reward.max() == 0.0
+    assert env.step(zeros(env)).reward.max() == 0.0
+    # ... and a standing factor faded to 0.1 with the eased one.
+    eased = motrix.make("hopper-hop", num_envs=3, seed=0, stand_margin=0.6)
+    eased.init_state()
+    place(eased, lying, vel)
+    np.testing.assert_allclose(eased.step(zeros(eased)).info["Reward"]["standing"], 0.1, atol=0.03)
+
+
+def test_upright_starts_stand_tall_and_random_starts_mostly_do_not():
+    upright = motrix.make("hopper-stand", num_envs=64, seed=0, upright_start_fraction=1.0)
+    classic = motrix.make("hopper-stand", num_envs=64, seed=0, upright_start_fraction=0.0)
+    for env in (upright, classic):
+        env.init_state()
+    pitch = upright.data.dof_pos[:, 2]
+    assert np.abs(pitch).max() <= 0.1 + 1e-6 and np.ptp(pitch) > 0.05  # noisy, near upright
+    for _ in range(5):  # drop onto the floor
+        tall = upright.step(zeros(upright)).info["metrics"]["height"]
+        low = classic.step(zeros(classic)).info["metrics"]["height"]
+    assert (tall >= 0.6).all()
+    assert (low >= 0.6).mean() < 0.3
+
+
+def test_upright_start_fraction_is_the_share_of_upright_resets():
+    env = motrix.make("hopper-stand", num_envs=2000, seed=1, upright_start_fraction=0.25)
+    env.init_state()
+    near_upright = np.abs(env.data.dof_pos[:, 2]) <= 0.1
+    # random pitches land within 0.1 rad of upright 0.1 / pi of the time
+    assert near_upright.mean() == pytest.approx(0.25 + 0.75 * 0.1 / np.pi, abs=0.03)
 
 
 def test_falling_does_not_end_the_episode():

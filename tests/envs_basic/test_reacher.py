@@ -21,7 +21,7 @@ def test_registered_with_the_classic_timing():
 
 def test_spaces():
     env = motrix.make("reacher")
-    assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (6,), np.float32)
+    assert env.observation_space == gym.spaces.Box(-np.inf, np.inf, (7,), np.float32)
     assert env.action_space == gym.spaces.Box(-1.0, 1.0, (2,), np.float32)
 
 
@@ -39,9 +39,19 @@ def test_observation_is_angles_vector_to_target_and_velocities():
     env.init_state()
     state = env.step(np.ones((4, 2), np.float32))
     pos, vel = env.data.dof_pos, env.data.dof_vel
-    np.testing.assert_allclose(state.obs[:, :2], pos[:, :2], atol=1e-6)
-    np.testing.assert_allclose(state.obs[:, 2:4], pos[:, 2:4] - fingertip(pos[:, :2]), atol=1e-6)
-    np.testing.assert_allclose(state.obs[:, 4:], vel[:, :2], atol=1e-6)
+    np.testing.assert_allclose(state.obs[:, 0], np.cos(pos[:, 0]), atol=1e-6)
+    np.testing.assert_allclose(state.obs[:, 1], np.sin(pos[:, 0]), atol=1e-6)
+    np.testing.assert_allclose(state.obs[:, 2], pos[:, 1], atol=1e-6)
+    np.testing.assert_allclose(state.obs[:, 3:5], pos[:, 2:4] - fingertip(pos[:, :2]), atol=1e-6)
+    np.testing.assert_allclose(state.obs[:, 5:], vel[:, :2], atol=1e-6)
+
+
+def test_a_wound_up_shoulder_is_observed_as_the_same_pose():
+    env = motrix.make("reacher", num_envs=2, seed=0)
+    env.init_state()
+    place(env, np.array([[0.4, -0.8, 0.1, 0.05], [0.4 + 6 * np.pi, -0.8, 0.1, 0.05]], np.float32))
+    obs = env.step(zeros(env)).obs
+    np.testing.assert_allclose(obs[0], obs[1], atol=1e-4)
 
 
 def test_targets_are_placed_within_the_configured_radii():
@@ -50,6 +60,10 @@ def test_targets_are_placed_within_the_configured_radii():
     radius = np.linalg.norm(env.data.dof_pos[:, 2:4], axis=1)
     assert radius.min() >= 0.05 - 1e-6 and radius.max() <= 0.20 + 1e-6
     assert np.ptp(env.data.dof_pos[:, 1]) > 4.0  # wrist spread over its +-160 deg
+
+
+def test_default_reward_is_the_classic_indicator():
+    assert motrix.make("reacher").cfg.distance_margin == 0.0
 
 
 @pytest.mark.parametrize(("margin", "far_reward"), [(0.0, 0.0), (0.1, 0.1)])

@@ -24,18 +24,25 @@ class HopperCfg(EnvCfg):
     render_spacing: float = 2.5
     """Distance between rendered envs."""
     stand_height: float = 0.6
-    """The torso counts as standing when it is at least this high above the foot (m)."""
+    """The torso counts as standing when its centre of mass is at least this high above the foot's (m)."""
     stand_height_max: float = 2.0
     """Upper end of the standing band (m); the hopper cannot reach it."""
-    stand_margin: float = 0.6
-    """Height below ``stand_height`` at which the standing reward has faded (gaussian) to 0.1,
-    so a hopper lying down still learns which way is up; 0 is the classic all-or-nothing
-    standing reward, which PPO finds only late and unreliably."""
+    stand_margin: float = 0.0
+    """Height below ``stand_height`` at which the standing reward has faded (gaussian) to 0.1;
+    0 (the default) is the classic all-or-nothing standing reward, 0.6 an eased one that pays
+    a hopper sitting up (and so teaches it to sit, not to stand: see the README)."""
     hop_speed: float = 0.0
     """Target forward speed of the centre of mass (m/s); 0 is the standing task."""
     root_pitch_range: float = math.pi
     """Initial torso pitch is uniform in ± this (radians); π starts in any orientation, as the
     classic task does, so the hopper often has to get up first."""
+    upright_start_fraction: float = 0.5
+    """Share of resets that start the hopper standing straight (pitch and joints within
+    ``upright_start_noise`` of upright) instead of in the classic random pose: it shows the
+    policy early the states the all-or-nothing reward pays for (measured: 515 vs 184 classic
+    return after 5 minutes). 0 is the classic start, which the evaluations use."""
+    upright_start_noise: float = 0.1
+    """Half-width (rad) of the uniform noise on the torso pitch and each joint of an upright start."""
 
     def validate(self) -> None:
         super().validate()
@@ -44,6 +51,10 @@ class HopperCfg(EnvCfg):
         for name in ("stand_margin", "hop_speed"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not 0 <= self.upright_start_fraction <= 1:
+            raise UsageError(f"upright_start_fraction must be in [0, 1], got {self.upright_start_fraction}")
+        if self.upright_start_noise < 0:
+            raise UsageError(f"upright_start_noise must be >= 0, got {self.upright_start_noise}")
         if not 0 <= self.root_pitch_range <= math.pi:
             raise UsageError(f"root_pitch_range must be in [0, pi], got {self.root_pitch_range}")
 

@@ -4,11 +4,13 @@ Observation (15): DoF positions without the root's x (root z, torso pitch, waist
 knee, ankle), all 7 DoF velocities, and log(1 + touch force) at the toe and the heel.
 Action (4): waist, hip, knee and ankle torques in [-1, 1] times the motor gears.
 Reward in [0, 1] per step, a product of factors, each logged in ``info["Reward"]``:
-``standing`` (1 with the torso between ``stand_height`` and ``stand_height_max`` above the
-foot, fading as a gaussian to 0.1 at ``stand_margin`` below) times,
+``standing`` (1 with the torso's centre of mass between ``stand_height`` and
+``stand_height_max`` above the foot's, fading as a gaussian to 0.1 at ``stand_margin`` below) times,
 when standing still, ``small_control`` ((4 + mean(1 - u²)) / 5) or, when hopping,
 ``hopping`` (centre-of-mass speed, linear from 0 at rest to 0.5 at half the target speed to
-1 at the target). Episodes end only at the time limit.
+1 at the target). Episodes end only at the time limit. Each starts in the classic random
+pose (any torso pitch, every joint anywhere in its range) or, for the share
+``upright_start_fraction`` of resets (half by default; 0 for the classic start), near upright.
 """
 
 from __future__ import annotations
@@ -39,13 +41,15 @@ class HopperEnv(PlanarEnv):
 
     cfg: HopperCfg
     sensors = ("torso_subtreelinvel", "touch_toe", "touch_heel")
-    # Standing height is read from the torso and foot link poses, which must be current.
+    # Standing height is read from sites on the torso and the foot, whose poses must be current.
     refresh_kinematics = True
 
     def __init__(self, cfg: HopperCfg, num_envs: int = 1) -> None:
         super().__init__(cfg, num_envs)
         self._observation_space = gym.spaces.Box(-np.inf, np.inf, (OBS_DIM,), dtype=np.float32)
-        self._links = self.model.compile_query({"pos": query.LinkPosition(["torso", "foot"])}).allocate(self.data)
+        # The classic height: between the torso's and the foot's centres of mass (sites there).
+        sites = query.SitePosition(["torso_com", "foot_com"])
+        self._centres = self.model.compile_query({"pos": sites}).allocate(self.data)
 
     @property
     def observation_space(self) -> gym.spaces.Box:
@@ -54,7 +58,7 @@ class HopperEnv(PlanarEnv):
     def update_state(self, state: NpEnvState) -> NpEnvState:
         cfg = self.cfg
         read = self.read(state.data)
-        pos = self._links.execute(state.data)["pos"]
+        pos = self._centres.execute(state.data)["pos"]
         height = pos[:, 0, 2] - pos[:, 1, 2]
         speed = read["torso_subtreelinvel"][:, 0]
         touch = np.concatenate([read["touch_toe"], read["touch_heel"]], axis=1)
@@ -73,6 +77,17 @@ class HopperEnv(PlanarEnv):
         state.info["metrics"] = {"height": height, "speed": speed}
         return state
 
+    def upright_pose(self, n: int) -> np.ndarray:
+        """(n, 7) poses near standing straight: torso pitch and each joint within the noise of
+        upright (clipped to the joint ranges), the knee at its straight stop, the foot 6 cm
+        above the floor (it drops onto it)."""
+        noise = self.cfg.upright_start_noise
+        pose = np.zeros((n, 7), dtype=np.float32)
+        pose[:, 2:] = self.np_random.uniform(-noise, noise, size=(n, 5))
+        pose[:, 5] += self._ranges[5, 1]  # knee: straight is its upper stop
+        return np.clip(pose, np.where(self._limited, self._ranges[:, 0], -np.inf),
+                       np.where(self._limited, self._ranges[:, 1], np.inf)).astype(np.float32)
+
     @staticmethod
     def observation(dof_pos: np.ndarray, dof_vel: np.ndarray, touch: np.ndarray) -> np.ndarray:
         """[dof_pos without root x (6) | dof_vel (7) | log1p(touch at toe, heel) (2)]."""
@@ -81,6 +96,9 @@ class HopperEnv(PlanarEnv):
     def reset(self, data: motrixsim.SceneData) -> tuple[np.ndarray, dict[str, Any]]:
         n = data.shape[0]
         dof_pos = self.random_pose(n, self.cfg.root_pitch_range)
+        upright = self.np_random.random(n) < self.cfg.upright_start_fraction
+        if upright.any():
+            dof_pos[upright] = self.upright_pose(int(upright.sum()))
         dof_vel = np.zeros((n, self.model.num_dof_vel), dtype=np.float32)
         data.reset(self.model, dof_pos=dof_pos, dof_vel=dof_vel, forward_kinematic=True)
         # Touch sensors are only computed by a physics step: none yet.

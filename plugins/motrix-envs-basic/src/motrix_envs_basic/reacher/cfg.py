@@ -28,9 +28,9 @@ class ReacherCfg(EnvCfg):
     """Fingertip radius (m): the fingertip is on the target within target + finger size."""
     target_radius: tuple[float, float] = (0.05, 0.20)
     """Targets are placed at a distance from the shoulder uniform in this range (m), at a uniform angle."""
-    distance_margin: float = 0.1
+    distance_margin: float = 0.0
     """Distance beyond the target over which the reward fades (gaussian, to 0.1 at the margin);
-    0 is the classic all-or-nothing reward."""
+    0 (the default) is the classic all-or-nothing reward."""
 
     def validate(self) -> None:
         super().validate()

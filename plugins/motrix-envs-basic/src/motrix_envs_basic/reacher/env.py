@@ -1,7 +1,9 @@
 """Reacher on MotrixSim: put the fingertip on a target.
 
-Observation (6): shoulder and wrist angles, the vector from fingertip to target in the
-table's frame (x, y), shoulder and wrist angular velocities. Action (2): shoulder and wrist
+Observation (7): the shoulder angle as its cosine and sine (the shoulder turns without
+limit: a raw angle would wander out of anything seen in training as the arm winds up), the
+wrist angle, the vector from fingertip to target in the table's frame (x, y), shoulder and
+wrist angular velocities. Action (2): shoulder and wrist
 torques in [-1, 1] times the motor gears (0.05 N m). Reward per step: ``reach`` =
 tolerance of the fingertip-target distance: 1 within target + finger size, fading (gaussian)
 to 0.1 at ``distance_margin`` beyond (``distance_margin=0``: the classic 0/1 reward).
@@ -22,7 +24,7 @@ from motrix.env import NpEnv, NpEnvState
 from motrix_envs_basic.common.rewards import tolerance
 from motrix_envs_basic.reacher.cfg import ReacherCfg
 
-OBS_DIM = 6
+OBS_DIM = 7
 ARM = 0.12
 """Shoulder to wrist (m), as in reacher.xml."""
 HAND = 0.12
@@ -68,7 +70,7 @@ class ReacherEnv(NpEnv):
     def update_state(self, state: NpEnvState) -> NpEnvState:
         read = self._query.execute(state.data)
         obs = self.observation(read["dof_pos"], read["dof_vel"])
-        distance = np.linalg.norm(obs[:, 2:4], axis=1)
+        distance = np.linalg.norm(obs[:, 3:5], axis=1)
         reach = tolerance(distance, (0.0, self._radius), margin=self.cfg.distance_margin)
         state.obs, state.reward = obs, reach
         state.terminated = np.zeros(self.num_envs, dtype=bool)
@@ -78,9 +80,10 @@ class ReacherEnv(NpEnv):
 
     @staticmethod
     def observation(dof_pos: np.ndarray, dof_vel: np.ndarray) -> np.ndarray:
-        """[shoulder, wrist (2) | target - fingertip (2) | shoulder, wrist velocities (2)]."""
+        """[cos, sin shoulder (2) | wrist (1) | target - fingertip (2) | shoulder, wrist velocities (2)]."""
         to_target = dof_pos[:, 2:4] - fingertip(dof_pos[:, :2])
-        return np.concatenate([dof_pos[:, :2], to_target, dof_vel[:, :2]], axis=1, dtype=np.float32)
+        shoulder = np.stack([np.cos(dof_pos[:, 0]), np.sin(dof_pos[:, 0])], axis=1)
+        return np.concatenate([shoulder, dof_pos[:, 1:2], to_target, dof_vel[:, :2]], axis=1, dtype=np.float32)
 
     def reset(self, data: motrixsim.SceneData) -> tuple[np.ndarray, dict[str, Any]]:
         n, rng = data.shape[0], self.np_random
