@@ -14,14 +14,8 @@ many small jitted calls glued by Python (per minibatch: a policy-gradient call, 
 call, a value-gradient call, another optimizer call, two ``.item()`` syncs; per step: ~10
 calls and a copy of every rollout buffer per stored tensor). On a CPU the dispatch and
 sync overhead is most of the update's time. Here the same computation runs as three
-programs, each compiled once per run:
-
-- ``act``: observation scaling, policy mean, Gaussian sample and log-prob, value and its
-  inverse scaling;
-- ``record``: time-limit bootstrap and the write of one step into skrl's ``RandomMemory``
-  tensors (buffers donated, so they are updated in place);
-- ``update``: GAE, the value scaler, every epoch and minibatch (``lax.scan``), both Adam
-  steps with skrl's optimizer transformations, KL early stop and the ``KLAdaptiveLR`` rule.
+programs, ``act``, ``record`` and ``update``, each compiled once per run (``programs.py``
+says what each one covers).
 
 Their arithmetic (scaler, Gaussian, GAE, losses, KL rule, Adam step) is ``ppo_math``'s pure
 functions. They compute what skrl's ``PPO.act`` / ``record_transition`` / ``update`` compute, on the
