@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -38,12 +39,11 @@ PLAY_SEED = 1234
 
 def row(result: dict) -> str:
     trained, rand = result["trained"], result["random"]
-    figures = describe({k: v for k, v in trained.items() if k != "return"}) if trained else "—"
-    score = f"{trained['return']:.1f}" if trained else "—"
+    figures = describe({k: v for k, v in trained.items() if k != "return"})
     status = "" if result["status"] == "completed" else f" ({result['status']})"
     return (f"| {result['env']} | {result['backend']} | {result['env_steps']:,}{status} | "
-            f"{result['minutes']:.1f} | "
-            f"{rand['return']:.1f} | {score} | {figures} | {'yes' if result['meets_goal'] else 'no'} |")
+            f"{result['minutes']:.1f} | {rand['return']:.1f} | {trained['return']:.1f} | {figures} | "
+            f"{'yes' if result['meets_goal'] else 'no'} |")
 
 
 HEADER = ("| task | backend | env-steps | minutes | random return | trained return | trained, physics state "
@@ -83,7 +83,6 @@ def main() -> int:
         rand = evaluate(env, random_policy(env, PLAY_SEED), args.episodes, PLAY_SEED)
         ok, goal = verdict(env, trained)
         if wall is None:  # an earlier run: its first to its last metadata write
-            from datetime import datetime
             created, updated = (datetime.fromisoformat(meta[k]) for k in ("created_at", "updated_at"))
             wall = (updated - created).total_seconds()
         minutes = wall / 60

@@ -39,11 +39,6 @@ from locomotion_eval import load_policy  # noqa: E402
 
 Policy = Callable[[np.ndarray], np.ndarray]
 
-WALKER_TORSO_Z0 = 1.3
-"""The walker's torso centre above the ground at root z = 0 (walker.xml)."""
-REACHER_ARM = REACHER_HAND = 0.12
-"""Shoulder to wrist, wrist to fingertip centre (m), as in reacher.xml."""
-
 CLASSIC_START: dict[str, dict[str, Any]] = {"hopper": {"upright_start_fraction": 0.0}}
 """Env overrides that make every episode start as the classic task's do."""
 
@@ -80,19 +75,21 @@ class _Reader:
         self._query = env.model.compile_query(sources).allocate(env.data)
 
     def __call__(self) -> dict[str, np.ndarray]:
+        # The arm's kinematics and the walker's resting height are the models' own facts
+        # (fingertip() is checked against the model's finger site in tests/envs_basic).
+        from motrix_envs_basic.reacher.env import fingertip
+        from motrix_envs_basic.walker.env import TORSO_Z0
+
         read = self._query.execute(self.env.data)
         dof = np.array(read["dof_pos"])
         if self.kind == "reacher":
-            shoulder, total = dof[:, 0], dof[:, 0] + dof[:, 1]
-            tip = np.stack([REACHER_ARM * np.cos(shoulder) + REACHER_HAND * np.cos(total),
-                            REACHER_ARM * np.sin(shoulder) + REACHER_HAND * np.sin(total)], axis=1)
-            return {"distance": np.linalg.norm(dof[:, 2:4] - tip, axis=1)}
+            return {"distance": np.linalg.norm(dof[:, 2:4] - fingertip(dof[:, :2]), axis=1)}
         out = {"x": dof[:, 0]}
         if self.kind == "hopper":
             centres = np.array(read["centres"])
             out["height_above_foot"] = centres[:, 0, 2] - centres[:, 1, 2]
         if self.kind == "walker":
-            out["torso_height"] = dof[:, 1] + WALKER_TORSO_Z0
+            out["torso_height"] = dof[:, 1] + TORSO_Z0
             out["upright"] = np.cos(dof[:, 2])
         return out
 

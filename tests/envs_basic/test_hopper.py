@@ -10,6 +10,7 @@ import motrix
 from motrix.registry import get_env
 from motrix_envs_basic.hopper.cfg import HopperHopCfg, HopperStandCfg
 from motrix_envs_basic.hopper.env import small_control
+from tests.core.test_cli import one_line_error
 from tests.envs_basic.conftest import place, zeros
 
 # Upright on the floor: knee at its 5 degree stop, foot on the ground (0.06 m below at qz=0).
@@ -99,6 +100,16 @@ def test_upright_starts_stand_tall_and_random_starts_mostly_do_not():
         low = classic.step(zeros(classic)).info["metrics"]["height"]
     assert (tall >= 0.6).all()
     assert (low >= 0.6).mean() < 0.3
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("upright_start_fraction=1.5", "motrix: error: upright_start_fraction must be in [0, 1], got 1.5"),
+    ("upright_start_noise=-0.1", "motrix: error: upright_start_noise must be >= 0, got -0.1"),
+])
+def test_the_cli_refuses_a_bad_upright_start_in_one_line(motrix_cli, setting, message):
+    result = motrix_cli("config", "hopper-stand", "--env-set", setting)
+    assert result.returncode == 2
+    assert one_line_error(result) == message
 
 
 def test_upright_start_fraction_is_the_share_of_upright_resets():
