@@ -3,6 +3,7 @@
     python benchmarks/basic_suite_learning.py                         # all seven tasks, torch
     python benchmarks/basic_suite_learning.py --envs hopper-stand reacher --backends torch jax
     python benchmarks/basic_suite_learning.py --envs walker-run --minutes-per-env 15 --json F
+    python benchmarks/basic_suite_learning.py --envs hopper-hop --minutes-per-env 5 --env-set K=V   # an A/B
 
 For each task and backend:
 
@@ -61,6 +62,9 @@ def main() -> int:
     parser.add_argument("--runs-dir", default="runs/bench-basic")
     parser.add_argument("--run", help="skip training: evaluate this run directory (one task, its backend)")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--env-set", action="append", default=[], metavar="K=V",
+                        help="train with this env-config override (an A/B of a change; the evaluation "
+                             "keeps the classic task)")
     args = parser.parse_args()
 
     jobs = [(env, backend) for env in args.envs for backend in args.backends]
@@ -77,6 +81,8 @@ def main() -> int:
                    "--runs-dir", args.runs_dir]
             if args.steps:
                 cmd += ["--steps", str(args.steps)]
+            for setting in args.env_set:
+                cmd += ["--env-set", setting]
             run, wall, _ = train_for(cmd, args.minutes_per_env)
         meta = json.loads((run / "metadata.json").read_text())
         trained = evaluate(env, load_policy(run, env), args.episodes, PLAY_SEED)

@@ -299,3 +299,12 @@ def test_envs_that_read_poses_can_ask_for_forward_kinematics():
     env.step(np.ones((2, 1), np.float32))
     cart = env.model.get_link("cart")
     np.testing.assert_allclose(cart.get_position(env.data)[:, 0], env.data.dof_pos[:, 0], atol=1e-6)
+
+
+def test_training_progress_is_the_finished_task_outside_training_and_checked_when_set():
+    env = motrix.make("cartpole", num_envs=2)
+    assert env.training_progress == 1.0  # play, evaluation and export see the finished task
+    env.set_training_progress(0.25)
+    assert env.training_progress == 0.25
+    with pytest.raises(ValueError, match=r"training progress must be in \[0, 1\], got 1.5"):
+        env.set_training_progress(1.5)

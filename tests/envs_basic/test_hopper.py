@@ -10,6 +10,7 @@ import motrix
 from motrix.registry import get_env
 from motrix_envs_basic.hopper.cfg import HopperHopCfg, HopperStandCfg
 from motrix_envs_basic.hopper.env import small_control
+from tests.conftest import run_motrix
 from tests.core.test_cli import one_line_error
 from tests.envs_basic.conftest import place, zeros
 
@@ -102,9 +103,53 @@ def test_upright_starts_stand_tall_and_random_starts_mostly_do_not():
     assert (low >= 0.6).mean() < 0.3
 
 
+def test_upright_starts_can_move_forward_and_random_starts_stay_at_rest():
+    env = motrix.make("hopper-hop", num_envs=2000, seed=2, upright_start_fraction=0.5, upright_start_speed=2.0)
+    env.init_state()
+    upright = np.abs(env.data.dof_pos[:, 2]) <= 0.1
+    speed = env.data.dof_vel[:, 0]
+    moving = speed > 0
+    assert (speed >= 0).all() and speed.max() <= 2.0
+    # every moving env is an upright start; the upright starts' speeds spread over [0, 2]
+    assert upright[moving].all() and moving.mean() == pytest.approx(0.5, abs=0.03)
+    assert speed[moving].mean() == pytest.approx(1.0, abs=0.05)
+    assert (env.data.dof_vel[:, 1:] == 0).all()
+
+
+def test_the_stand_first_curriculum_pays_standing_still_early_in_training_and_never_outside_it():
+    env = motrix.make("hopper-hop", num_envs=2, seed=0, stand_first=0.5)
+    env.init_state()
+    still = np.tile(STANDING, (2, 1))
+    rewards = {}
+    for progress in (None, 0.0, 0.25, 0.5):  # None: not training (play, evaluation)
+        if progress is not None:
+            env.set_training_progress(progress)
+        place(env, still, np.zeros((2, 7), np.float32))
+        state = env.step(zeros(env))
+        assert state.info["Reward"]["standing"] == pytest.approx(1.0)
+        rewards[progress] = state.reward[0] - state.info["Reward"]["hopping"][0]  # what standing still adds
+    assert rewards[None] == pytest.approx(0.0, abs=1e-6) and rewards[0.5] == pytest.approx(0.0, abs=1e-6)
+    assert rewards[0.0] > 0.9 and 0.4 < rewards[0.25] < 0.55
+
+
+def test_training_moves_the_curriculum_from_start_to_finish(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    result = run_motrix("train", "hopper-hop", "--env-set", "stand_first=1.0", "--steps", "32768",
+                        "--num-envs", "64", "--runs-dir", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    events = EventAccumulator(result.stdout.strip().splitlines()[-1])
+    events.Reload()
+    weights = [e.value for e in events.Scalars("Metrics / Instant / stand_weight")]
+    assert weights[0] > 0.9 and weights[-1] < 0.1
+    assert all(later <= earlier + 1e-6 for earlier, later in zip(weights, weights[1:]))
+
+
 @pytest.mark.parametrize(("setting", "message"), [
+    ("stand_first=2", "motrix: error: stand_first must be in [0, 1], got 2.0"),
     ("upright_start_fraction=1.5", "motrix: error: upright_start_fraction must be in [0, 1], got 1.5"),
     ("upright_start_noise=-0.1", "motrix: error: upright_start_noise must be >= 0, got -0.1"),
+    ("upright_start_speed=-1", "motrix: error: upright_start_speed must be >= 0, got -1.0"),
 ])
 def test_the_cli_refuses_a_bad_upright_start_in_one_line(motrix_cli, setting, message):
     result = motrix_cli("config", "hopper-stand", "--env-set", setting)

@@ -101,6 +101,11 @@ class NpEnv(abc.ABC):
         self._no_invalid.flags.writeable = False
         self.randomizer = None
         """The ``Randomizer`` applying ``cfg.randomization`` (built by ``init_state``); None when it is off."""
+        self.training_progress = 1.0
+        """Share of the training budget done, in [0, 1], for a curriculum over training: the
+        trainer sets it before the first rollout and after every iteration
+        (``set_training_progress``). Anywhere else (play, evaluation, export) it stays 1: the
+        finished task."""
 
     # -- what subclasses define ------------------------------------------------------
     def build_model(self) -> motrixsim.SceneModel:
@@ -162,6 +167,12 @@ class NpEnv(abc.ABC):
     def seed(self, seed: int | None = None) -> None:
         """Reseed ``np_random``; the next resets draw from it. Same seed, same trajectories."""
         self.np_random = np.random.default_rng(seed)
+
+    def set_training_progress(self, fraction: float) -> None:
+        """Called by the trainer: ``fraction`` of the env-step budget is done (resume included)."""
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"training progress must be in [0, 1], got {fraction}")
+        self.training_progress = float(fraction)
 
     def init_state(self) -> NpEnvState:
         """Reset every env and return the initial state."""

@@ -3,7 +3,8 @@
 ``train(job, parts)``: process settings → device → seed → env → skrl wrapper → where to
 start (fresh, or a checkpoint) → agent → skrl's ``SequentialTrainer``, with the agent
 calling back after each vectorized iteration for the progress line, the time-to-target
-figure and a checkpoint every ``check_point_interval`` iterations → a final checkpoint
+figure, the env's ``training_progress`` (for curricula over training) and a checkpoint every
+``check_point_interval`` iterations → a final checkpoint
 (also on Ctrl-C / SIGTERM) → ``TrainResult``. ``play(job, parts)``: the checkpoint's
 deterministic policy on a fresh env. ``parts`` is the backend's framework code
 (``motrix.training.skrl_parts.SkrlParts``).
@@ -94,6 +95,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     # The agent, told to report each iteration to the monitor below (progress line,
     # time-to-target, checkpoints), whose clock starts once the agent is built
     def after_iteration(iteration: int) -> None:
+        env.set_training_progress(min(1.0, iteration / total_iterations))
         monitor(iteration)
         # A stop asked of any rank takes effect on all at the next update's end (a collective
         # every iteration would cost more than cartpole's physics).
@@ -123,6 +125,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     # Train with skrl's sequential trainer; a final checkpoint whatever stopped it
     trainer = parts.sequential_trainer(wrapped, agent, remaining)
+    env.set_training_progress(min(1.0, start_iteration / max(1, total_iterations)))
     interrupted = False
     if remaining == 0:
         progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")

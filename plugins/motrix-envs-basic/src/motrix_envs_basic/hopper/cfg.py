@@ -43,6 +43,16 @@ class HopperCfg(EnvCfg):
     return after 5 minutes). 0 is the classic start, which the evaluations use."""
     upright_start_noise: float = 0.1
     """Half-width (rad) of the uniform noise on the torso pitch and each joint of an upright start."""
+    upright_start_speed: float = 0.0
+    """Upright starts move forward at a speed uniform in [0, this] (m/s), so that hopping
+    forward is shown early too; 0 starts them at rest."""
+
+    stand_first: float = 0.0
+    """Hopping only: a curriculum over training. While this share of the training budget is
+    not yet done, standing still also pays: the hopping factor is blended with 1, by a weight
+    falling linearly from 1 at the start to 0 here, after which the reward is the classic one.
+    Outside training (play, evaluation) the reward is always the classic one. 0 (no
+    curriculum) trains on the classic reward throughout."""
 
     def validate(self) -> None:
         super().validate()
@@ -51,8 +61,12 @@ class HopperCfg(EnvCfg):
         for name in ("stand_margin", "hop_speed"):
             if getattr(self, name) < 0:
                 raise UsageError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not 0 <= self.stand_first <= 1:
+            raise UsageError(f"stand_first must be in [0, 1], got {self.stand_first}")
         if not 0 <= self.upright_start_fraction <= 1:
             raise UsageError(f"upright_start_fraction must be in [0, 1], got {self.upright_start_fraction}")
+        if self.upright_start_speed < 0:
+            raise UsageError(f"upright_start_speed must be >= 0, got {self.upright_start_speed}")
         if self.upright_start_noise < 0:
             raise UsageError(f"upright_start_noise must be >= 0, got {self.upright_start_noise}")
         if not 0 <= self.root_pitch_range <= math.pi:

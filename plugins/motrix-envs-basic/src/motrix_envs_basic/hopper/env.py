@@ -8,7 +8,8 @@ Reward in [0, 1] per step, a product of factors, each logged in ``info["Reward"]
 ``stand_height_max`` above the foot's, fading as a gaussian to 0.1 at ``stand_margin`` below) times,
 when standing still, ``small_control`` ((4 + mean(1 - u²)) / 5) or, when hopping,
 ``hopping`` (centre-of-mass speed, linear from 0 at rest to 0.5 at half the target speed to
-1 at the target). Episodes end only at the time limit. Each starts in the classic random
+1 at the target; during the optional ``stand_first`` curriculum blended with 1, so that standing
+still pays too). Episodes end only at the time limit. Each starts in the classic random
 pose (any torso pitch, every joint anywhere in its range) or, for the share
 ``upright_start_fraction`` of resets (half by default; 0 for the classic start), near upright.
 """
@@ -67,6 +68,9 @@ class HopperEnv(PlanarEnv):
             second = tolerance(speed, (cfg.hop_speed, np.inf), margin=cfg.hop_speed / 2,
                                value_at_margin=0.5, sigmoid="linear")
             terms = {"standing": standing, "hopping": second}
+            weight = self.stand_weight()
+            if weight > 0:  # the curriculum: standing still pays too, less and less
+                second = weight + (1.0 - weight) * second
         else:
             second = small_control(self._actions)
             terms = {"standing": standing, "small_control": second}
@@ -75,7 +79,16 @@ class HopperEnv(PlanarEnv):
         state.terminated = np.zeros(self.num_envs, dtype=bool)
         state.info["Reward"] = terms
         state.info["metrics"] = {"height": height, "speed": speed}
+        if cfg.hop_speed > 0 and cfg.stand_first > 0:  # where the curriculum is (TensorBoard)
+            state.info["metrics"]["stand_weight"] = np.full(self.num_envs, self.stand_weight(), np.float32)
         return state
+
+    def stand_weight(self) -> float:
+        """How much standing still pays in the ``stand_first`` curriculum: 1 when training
+        starts, 0 once that share of it is done (and outside training)."""
+        if self.cfg.stand_first <= 0:
+            return 0.0
+        return max(0.0, 1.0 - self.training_progress / self.cfg.stand_first)
 
     def upright_pose(self, n: int) -> np.ndarray:
         """(n, 7) poses near standing straight: torso pitch and each joint within the noise of
@@ -100,6 +113,8 @@ class HopperEnv(PlanarEnv):
         if upright.any():
             dof_pos[upright] = self.upright_pose(int(upright.sum()))
         dof_vel = np.zeros((n, self.model.num_dof_vel), dtype=np.float32)
+        if upright.any() and self.cfg.upright_start_speed > 0:
+            dof_vel[upright, 0] = self.np_random.uniform(0.0, self.cfg.upright_start_speed, int(upright.sum()))
         data.reset(self.model, dof_pos=dof_pos, dof_vel=dof_vel, forward_kinematic=True)
         # Touch sensors are only computed by a physics step: none yet.
         return self.observation(dof_pos, dof_vel, np.zeros((n, 2), np.float32)), {}
