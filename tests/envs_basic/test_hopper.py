@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -142,7 +143,7 @@ def test_training_moves_the_curriculum_from_start_to_finish(tmp_path):
     events.Reload()
     weights = [e.value for e in events.Scalars("Metrics / Instant / stand_weight")]
     assert weights[0] > 0.9 and weights[-1] < 0.1
-    assert all(later <= earlier + 1e-6 for earlier, later in zip(weights, weights[1:]))
+    assert all(later <= earlier + 1e-6 for earlier, later in itertools.pairwise(weights))
 
 
 @pytest.mark.parametrize(("setting", "message"), [
