@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+
 import gymnasium as gym
 import numpy as np
 import pytest
