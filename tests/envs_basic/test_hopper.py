@@ -26,6 +26,8 @@ def test_registered_variants_and_classic_timing():
     cfg = HopperHopCfg()
     assert (cfg.ctrl_dt, cfg.max_episode_steps, cfg.sim_substeps) == (0.02, 1000, 4)
     assert (cfg.stand_height, cfg.hop_speed, HopperStandCfg().hop_speed) == (0.6, 2.0, 0.0)
+    # hopping trains with the stand-first curriculum over its first half; standing has none
+    assert (cfg.stand_first, HopperStandCfg().stand_first) == (0.5, 0.0)
 
 
 def test_default_reward_is_the_classic_one_and_half_the_training_starts_are_upright():

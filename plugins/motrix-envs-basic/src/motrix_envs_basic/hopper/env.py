@@ -8,8 +8,8 @@ Reward in [0, 1] per step, a product of factors, each logged in ``info["Reward"]
 ``stand_height_max`` above the foot's, fading as a gaussian to 0.1 at ``stand_margin`` below) times,
 when standing still, ``small_control`` ((4 + mean(1 - u²)) / 5) or, when hopping,
 ``hopping`` (centre-of-mass speed, linear from 0 at rest to 0.5 at half the target speed to
-1 at the target; during the optional ``stand_first`` curriculum blended with 1, so that standing
-still pays too). Episodes end only at the time limit. Each starts in the classic random
+1 at the target; during the ``stand_first`` curriculum, hopper-hop's first half of training,
+blended with 1, so that standing still pays too). Episodes end only at the time limit. Each starts in the classic random
 pose (any torso pitch, every joint anywhere in its range) or, for the share
 ``upright_start_fraction`` of resets (half by default; 0 for the classic start), near upright.
 """
