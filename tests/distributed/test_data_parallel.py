@@ -21,7 +21,9 @@ import pytest
 from tests.backends.conftest import BACKENDS, backend_installed
 from tests.conftest import run_motrix
 
-pytestmark = pytest.mark.slow
+# One xdist worker runs all of these, one after another: a run resumed without --master-port
+# takes the default port, which two at once on one machine would both claim.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("distributed")]
 
 LEARN_STEPS = 640_000
 """Two ranks of 50 envs: 100 envs in all, cartpole's default width, for twice its default budget."""
