@@ -155,7 +155,7 @@ def test_training_moves_the_curriculum_from_start_to_finish(tmp_path):
     ("upright_start_noise=-0.1", "motrix: error: upright_start_noise must be >= 0, got -0.1"),
     ("upright_start_speed=-1", "motrix: error: upright_start_speed must be >= 0, got -1.0"),
 ])
-def test_the_cli_refuses_a_bad_upright_start_in_one_line(motrix_cli, setting, message):
+def test_the_cli_refuses_a_bad_start_or_curriculum_setting_in_one_line(motrix_cli, setting, message):
     result = motrix_cli("config", "hopper-stand", "--env-set", setting)
     assert result.returncode == 2
     assert one_line_error(result) == message

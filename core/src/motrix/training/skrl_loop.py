@@ -94,8 +94,11 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     # The agent, told to report each iteration to the monitor below (progress line,
     # time-to-target, checkpoints), whose clock starts once the agent is built
+    def share_done(iteration: int) -> float:
+        return min(1.0, iteration / max(1, total_iterations))
+
     def after_iteration(iteration: int) -> None:
-        env.set_training_progress(min(1.0, iteration / total_iterations))
+        env.set_training_progress(share_done(iteration))
         monitor(iteration)
         # A stop asked of any rank takes effect on all at the next update's end (a collective
         # every iteration would cost more than cartpole's physics).
@@ -125,7 +128,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     # Train with skrl's sequential trainer; a final checkpoint whatever stopped it
     trainer = parts.sequential_trainer(wrapped, agent, remaining)
-    env.set_training_progress(min(1.0, start_iteration / max(1, total_iterations)))
+    env.set_training_progress(share_done(start_iteration))
     interrupted = False
     if remaining == 0:
         progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")

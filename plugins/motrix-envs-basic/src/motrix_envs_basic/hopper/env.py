@@ -9,8 +9,8 @@ Reward in [0, 1] per step, a product of factors, each logged in ``info["Reward"]
 when standing still, ``small_control`` ((4 + mean(1 - u²)) / 5) or, when hopping,
 ``hopping`` (centre-of-mass speed, linear from 0 at rest to 0.5 at half the target speed to
 1 at the target; during the ``stand_first`` curriculum, hopper-hop's first half of training,
-blended with 1, so that standing still pays too). Episodes end only at the time limit. Each starts in the classic random
-pose (any torso pitch, every joint anywhere in its range) or, for the share
+blended with 1, so that standing still pays too). Episodes end only at the time limit. Each
+starts in the classic random pose (any torso pitch, every joint anywhere in its range) or, for the share
 ``upright_start_fraction`` of resets (half by default; 0 for the classic start), near upright.
 """
 
@@ -80,7 +80,7 @@ class HopperEnv(PlanarEnv):
         state.info["Reward"] = terms
         state.info["metrics"] = {"height": height, "speed": speed}
         if cfg.hop_speed > 0 and cfg.stand_first > 0:  # where the curriculum is (TensorBoard)
-            state.info["metrics"]["stand_weight"] = np.full(self.num_envs, self.stand_weight(), np.float32)
+            state.info["metrics"]["stand_weight"] = np.full(self.num_envs, weight, np.float32)
         return state
 
     def stand_weight(self) -> float:
@@ -110,11 +110,12 @@ class HopperEnv(PlanarEnv):
         n = data.shape[0]
         dof_pos = self.random_pose(n, self.cfg.root_pitch_range)
         upright = self.np_random.random(n) < self.cfg.upright_start_fraction
-        if upright.any():
-            dof_pos[upright] = self.upright_pose(int(upright.sum()))
         dof_vel = np.zeros((n, self.model.num_dof_vel), dtype=np.float32)
-        if upright.any() and self.cfg.upright_start_speed > 0:
-            dof_vel[upright, 0] = self.np_random.uniform(0.0, self.cfg.upright_start_speed, int(upright.sum()))
+        if upright.any():
+            count = int(upright.sum())
+            dof_pos[upright] = self.upright_pose(count)
+            if self.cfg.upright_start_speed > 0:
+                dof_vel[upright, 0] = self.np_random.uniform(0.0, self.cfg.upright_start_speed, count)
         data.reset(self.model, dof_pos=dof_pos, dof_vel=dof_vel, forward_kinematic=True)
         # Touch sensors are only computed by a physics step: none yet.
         return self.observation(dof_pos, dof_vel, np.zeros((n, 2), np.float32)), {}
