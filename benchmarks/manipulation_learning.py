@@ -3,6 +3,7 @@
     python benchmarks/manipulation_learning.py franka-lift-cube --minutes 30 [--backend torch]
     python benchmarks/manipulation_learning.py franka-open-cabinet --run runs/…/RUN   # evaluate only
     python benchmarks/manipulation_learning.py franka-lift-cube --resume runs/…/RUN --minutes 20
+    python benchmarks/manipulation_learning.py franka-lift-cube --minutes 10 --env-set K=V   # an A/B
 
 1. Runs `motrix train ENV` as a user would and stops it gracefully (SIGINT: the trainer writes
    a final checkpoint) when the wall budget is spent, or lets it finish its env-step budget.
@@ -42,7 +43,8 @@ def train(args: argparse.Namespace) -> tuple[Path, float, int]:
     else:
         cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
                "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
-               *sum((["--set", s] for s in args.set), [])]
+               *sum((["--set", s] for s in args.set), []),
+               *sum((["--env-set", s] for s in args.env_set), [])]
     return train_for(cmd, args.minutes)
 
 
@@ -88,6 +90,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, help="env-step budget (default: the config's)")
     parser.add_argument("--set", action="append", default=[], help="RL config override, as for motrix train")
+    parser.add_argument("--env-set", action="append", default=[], metavar="K=V",
+                        help="env config override for training, as for motrix train (an A/B of the reward);"
+                             " the evaluation judges the task's own success from the physics state")
     parser.add_argument("--runs-dir", default="runs/bench-manipulation")
     parser.add_argument("--run", help="skip training: evaluate this run directory")
     parser.add_argument("--resume", help="train this earlier run on for --minutes, then evaluate it")

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 
 import motrix
+from motrix.errors import UsageError
 from motrix.testing import check_env
 from motrix_envs_manipulation.panda import model as P
 
 from .scripted import WaypointPolicy, lift_plan
 
-TERMS = {"reach", "grasp", "lift", "target", "target_fine", "action_rate", "joint_vel"}
+TERMS = {"reach", "grasp", "lift", "target", "target_fine", "action_rate", "joint_vel", "servo_lead"}
 
 
 def _success_from_physics(env) -> np.ndarray:
@@ -96,3 +97,56 @@ def test_a_cube_off_the_table_ends_the_episode():
     state = env.step(np.zeros((2, 8), np.float32))
     assert state.terminated.tolist() == [True, False]
     assert state.final_obs[0, 18] > 1.1 and state.obs[0, 18] < 0.61  # ended off, reset on the table
+
+
+def _targets_at(progress: float | None, curriculum: float = 0.5):
+    """(cube start positions, targets) of 64 fresh episodes at a point of training."""
+    env = motrix.make("franka-lift-cube", num_envs=64, seed=6, target_curriculum=curriculum)
+    if progress is not None:
+        env.set_training_progress(progress)
+    state = env.init_state()
+    return env.data.dof_pos[:, 9:12].copy(), state.info["target"], env.cfg
+
+
+def test_the_target_curriculum_starts_straight_above_the_cube():
+    cube, target, cfg = _targets_at(0.0)
+    np.testing.assert_allclose(target[:, :2], cube[:, :2], atol=1e-6)
+    np.testing.assert_allclose(target[:, 2], cfg.target_start_height, atol=1e-6)
+
+
+def test_the_target_curriculum_spreads_targets_linearly_over_its_share_of_training():
+    cube, target, cfg = _targets_at(0.25)  # halfway through a curriculum of 0.5
+    _, full, _ = _targets_at(None, curriculum=0.0)  # the same draws, no curriculum
+    start = np.column_stack([cube[:, :2], np.full(64, cfg.target_start_height)])
+    np.testing.assert_allclose(target, start + 0.5 * (full - start), atol=1e-6)
+
+
+@pytest.mark.parametrize("progress", [None, 0.5, 0.9])  # outside training; the curriculum over
+def test_outside_the_curriculum_targets_are_the_full_task(progress):
+    _, target, _ = _targets_at(progress)
+    _, full, _ = _targets_at(None, curriculum=0.0)
+    np.testing.assert_array_equal(target, full)
+
+
+def test_training_logs_where_the_target_curriculum_is():
+    env = motrix.make("franka-lift-cube", num_envs=2, seed=0, target_curriculum=0.5)
+    env.set_training_progress(0.1)
+    env.init_state()
+    state = env.step(np.zeros((2, 8), np.float32))
+    np.testing.assert_allclose(state.info["metrics"]["target_spread"], 0.2)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_a_target_curriculum_outside_0_1_is_refused(value):
+    with pytest.raises(UsageError, match="target_curriculum must be in"):
+        motrix.make("franka-lift-cube", target_curriculum=value)
+
+
+def test_the_servo_lead_term_is_the_squared_lead_of_the_targets_over_the_angles():
+    env = motrix.make("franka-lift-cube", num_envs=4, seed=2)
+    env.init_state()
+    state = env.step(np.ones((4, 8), np.float32))  # every target runs ahead of its joint
+    lead = state.info["joint_target"] - env.data.dof_pos[:, :7]
+    expected = env.cfg.w_servo_lead * env.cfg.ctrl_dt * np.sum(np.square(lead), axis=1)
+    np.testing.assert_allclose(state.info["Reward"]["servo_lead"], expected, rtol=1e-5)
+    assert (state.info["Reward"]["servo_lead"] < 0).all()

@@ -41,6 +41,13 @@ class LiftCfg(EnvCfg):
     """Range of the target's y (m)."""
     target_z: tuple[float, ...] = (0.25, 0.5)
     """Range of the target's height above the table (m)."""
+    target_curriculum: float = 0.4
+    """Share of training over which the targets spread out: a target is drawn between a
+    point ``target_start_height`` above the cube's start and its full random position, by
+    the fraction ``training progress / target_curriculum`` (capped at 1); 0 turns it off.
+    Outside training (play, evaluation, export) targets are always the full task's."""
+    target_start_height: float = 0.1
+    """Height of the curriculum's first targets, straight above the cube's start (m)."""
     lift_height: float = 0.04
     """The cube counts as lifted when its centre is this high (2 cm above resting)."""
     success_distance: float = 0.05
@@ -66,6 +73,10 @@ class LiftCfg(EnvCfg):
     """Weight of the squared change of action."""
     w_joint_vel: float = -1e-4
     """Weight of the squared arm joint velocities."""
+    w_servo_lead: float = -10.0
+    """Weight of the squared lead of the arm's joint targets over its measured angles (rad²):
+    what the servos push with beyond tracking. Without it the policy learns to hold its
+    targets far ahead, at full torque, and then cannot carry the cube (README)."""
     cube_lost_distance: float = 1.0
     """The episode ends when the cube is this far from the arm base (off the table)."""
     max_joint_speed: float = 20.0
@@ -78,8 +89,11 @@ class LiftCfg(EnvCfg):
             if len(lo_hi) != 2 or lo_hi[0] > lo_hi[1]:
                 raise UsageError(f"{name} must be two numbers low,high; got {lo_hi}")
         for name in ("action_scale", "max_target_lead", "success_distance", "reach_std",
-                     "target_std", "target_fine_std", "cube_lost_distance", "max_joint_speed"):
+                     "target_std", "target_fine_std", "target_start_height", "cube_lost_distance",
+                     "max_joint_speed"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"{name} must be > 0, got {getattr(self, name)}")
+        if not 0 <= self.target_curriculum <= 1:
+            raise UsageError(f"target_curriculum must be in [0, 1], got {self.target_curriculum}")
         if self.reset_joint_noise < 0:
             raise UsageError(f"reset_joint_noise must be >= 0, got {self.reset_joint_noise}")

@@ -8,8 +8,10 @@ previous action (8). Action (8): ``panda.control`` (joint deltas + gripper).
 Reward terms (each × weight × ctrl_dt, in ``info["Reward"]``): ``reach``
 1 - tanh(d_tcp_cube / 0.2); ``grasp`` both fingers touching the cube; ``lift`` the cube's
 centre above 4 cm; ``target`` and ``target_fine`` 1 - tanh(d_cube_target / std) while lifted;
-``action_rate`` and ``joint_vel`` penalties. Success (``info["metrics"]["success"]``): the
-cube's centre within 5 cm of the target, judged from the physics state.
+``action_rate``, ``joint_vel`` and ``servo_lead`` (joint targets ahead of the angles)
+penalties. Success (``info["metrics"]["success"]``): the cube's centre within 5 cm of the
+target, judged from the physics state. In training, targets start straight above the cube
+and spread to the full task over ``target_curriculum`` of the budget.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class LiftEnv(NpEnv):
         self._tcp = self.model.get_site(P.TCP_SITE)
         self._actions = np.zeros((num_envs, C.ACTION_DIM), np.float32)
         self._weights = {name: getattr(cfg, f"w_{name}") * cfg.ctrl_dt for name in (
-            "reach", "grasp", "lift", "target", "target_fine", "action_rate", "joint_vel")}
+            "reach", "grasp", "lift", "target", "target_fine", "action_rate", "joint_vel", "servo_lead")}
 
     def build_model(self) -> motrixsim.SceneModel:
         return S.load()
@@ -95,6 +97,7 @@ class LiftEnv(NpEnv):
             "target_fine": lifted * (1.0 - np.tanh(d_target / cfg.target_fine_std)),
             "action_rate": np.sum(np.square(actions - info["last_action"]), axis=1),
             "joint_vel": np.sum(np.square(vel[:, :7]), axis=1),
+            "servo_lead": np.sum(np.square(info["joint_target"] - pos[:, :7]), axis=1),
         }
         terms = {k: (v * self._weights[k]).astype(np.float32) for k, v in raw.items()}
         lost = np.linalg.norm(cube_pos[:, :2], axis=1) > cfg.cube_lost_distance
@@ -112,7 +115,16 @@ class LiftEnv(NpEnv):
             "cube_height": cube_pos[:, 2].astype(np.float32),
             "held": held.astype(np.float32),
         }
+        if cfg.target_curriculum > 0:  # where the curriculum is (TensorBoard)
+            info["metrics"]["target_spread"] = np.full(self.num_envs, self.target_spread(), np.float32)
         return state
+
+    def target_spread(self) -> float:
+        """How far new targets lie towards their full random position (``target_curriculum``):
+        1 outside training and once the curriculum is over."""
+        if self.cfg.target_curriculum <= 0:
+            return 1.0
+        return min(1.0, self.training_progress / self.cfg.target_curriculum)
 
     @staticmethod
     def observation(pos: np.ndarray, vel: np.ndarray, tcp: np.ndarray, target: np.ndarray,
@@ -135,6 +147,10 @@ class LiftEnv(NpEnv):
         yaw = rng.uniform(-cfg.cube_yaw, cfg.cube_yaw, size=n)
         dof_pos[:, 14], dof_pos[:, 15] = np.sin(yaw / 2), np.cos(yaw / 2)
         target = np.column_stack([rng.uniform(*r, size=n) for r in (cfg.target_x, cfg.target_y, cfg.target_z)])
+        spread = self.target_spread()
+        if spread < 1.0:  # the curriculum: start from straight above the cube
+            start = np.column_stack([dof_pos[:, 9], dof_pos[:, 10], np.full(n, cfg.target_start_height)])
+            target = start + spread * (target - start)
         target = target.astype(np.float32)
         vel = np.zeros((n, self.model.num_dof_vel), np.float32)
         data.reset(self.model, dof_pos=dof_pos, dof_vel=vel, forward_kinematic=True)
