@@ -1,6 +1,7 @@
 """A robust Go1 policy against the plain one, under held-out perturbations.
 
     python benchmarks/go1_robustness.py --plain RUN_DIR --robust RUN_DIR [--robots 32] [--json F]
+    python benchmarks/go1_robustness.py --plain-from EARLIER.json --robust RUN_DIR   (plain figures reused)
 
 Both policies (and the zero-action standing baseline) are played deterministically on the
 plain ``go1`` env over the command grid of ``locomotion_eval.py`` (8 commands x 32 robots x
@@ -69,17 +70,36 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def earlier_plain(path: Path, robots: int, seconds: float) -> dict[str, Any]:
+    """condition -> the plain policy's result in an earlier --json, evaluated as asked now."""
+    results = json.loads(path.read_text())["results"]
+    missing = [c for c in CONDITIONS if c not in results or "plain" not in results[c]]
+    if missing:
+        raise SystemExit(f"{path} has no plain figures for {', '.join(missing)}")
+    settings = results["flat"]["plain"]["settings"]
+    if (settings["robots_per_command"], settings["seconds"]) != (robots, seconds):
+        raise SystemExit(f"{path} was evaluated with {settings['robots_per_command']} robots for "
+                         f"{settings['seconds']} s; pass --robots/--seconds to match")
+    return {c: results[c]["plain"] for c in CONDITIONS}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plain", required=True, help="run directory of a `motrix train go1` run")
+    plain = parser.add_mutually_exclusive_group(required=True)
+    plain.add_argument("--plain", help="run directory of a `motrix train go1` run")
+    plain.add_argument("--plain-from", help="an earlier --json of this script: take its plain policy's figures "
+                                            "instead of evaluating one again (the evaluation is deterministic)")
     parser.add_argument("--robust", required=True, help="run directory of a `motrix train go1-robust` run")
     parser.add_argument("--robots", type=int, default=32, help="robots per command")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
-    policies = {"plain": load_policy(args.plain), "robust": load_policy(args.robust),
-                "zero": zero_policy}
+    earlier = earlier_plain(Path(args.plain_from), args.robots, args.seconds) if args.plain_from else None
+    policies = {"plain": load_policy(args.plain)} if args.plain else {}
+    policies.update(robust=load_policy(args.robust), zero=zero_policy)
     results = evaluate(policies, args.robots, args.seconds)
+    if earlier is not None:
+        results = {condition: {"plain": earlier[condition], **by_policy} for condition, by_policy in results.items()}
     print(table(results))
     push = results["push 0.5 m/s / 2 s"]["robust"]["mean"]["falls_per_robot_per_10s"]
     gap = (results["flat"]["robust"]["mean"]["planar_velocity_error"]
@@ -87,7 +107,8 @@ def main() -> None:
     print(f"goal: robust falls under 0.5 m/s pushes every 2 s {push:.3f} per robot per 10 s (goal <= 0.02); "
           f"flat-ground planar error robust - plain {gap:+.3f} m/s (goal <= 0.02)")
     if args.json:
-        Path(args.json).write_text(json.dumps({"plain": args.plain, "robust": args.robust, "results": results},
+        plain_source = args.plain or f"figures of {args.plain_from}"
+        Path(args.json).write_text(json.dumps({"plain": plain_source, "robust": args.robust, "results": results},
                                               indent=2))
 
 

@@ -3,6 +3,9 @@
     python benchmarks/go1_terrain_learning.py --env go1-rough --minutes 18 [--seed 0] [--json F]
     python benchmarks/go1_terrain_learning.py --env go1-stairs --run RUN_DIR   # evaluate only
     python benchmarks/go1_terrain_learning.py --env go1-rough --resume RUN_DIR --minutes 15  # train on
+    python benchmarks/go1_terrain_learning.py --env go2-rough --env-set action_scale=0.35   # an A/B
+
+``--env-set KEY=VALUE`` changes the env for training and evaluation alike.
 
 1. Runs `motrix train ENV` as a user would for a wall-clock budget (SIGINT past it: a final
    checkpoint), see `learning_runs.train_for`.
@@ -24,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_runs import curve_ends, print_run, train_for  # noqa: E402
+from learning_runs import curve_ends, literal_overrides, print_run, train_for  # noqa: E402
 from locomotion_eval import evaluate_grid, format_table, load_policy, zero_policy  # noqa: E402
 
 CURVES = ("Metrics / Instant / terrain_level", "Reward / Episode / tracking_lin_vel",
@@ -57,15 +60,19 @@ def main() -> None:
     parser.add_argument("--resume", help="continue this run directory for --minutes, then evaluate it")
     parser.add_argument("--robots", type=int, default=32, help="robots per command of the grid")
     parser.add_argument("--levels", type=int, nargs="*", help="levels to evaluate (default: first, middle, last)")
+    parser.add_argument("--env-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="env config override for training and evaluation (an A/B)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
+    env_overrides = literal_overrides(args.env_set)
 
     if args.run:
         run, wall, code = Path(args.run), None, None
     else:
         cmd = ["motrix", "train", args.env, "--backend", args.backend, "--seed", str(args.seed),
                "--runs-dir", args.runs_dir, *(["--steps", str(args.steps)] if args.steps else []),
-               *(["--resume", args.resume] if args.resume else [])]
+               *(["--resume", args.resume] if args.resume else []),
+               *(a for s in ([] if args.resume else args.env_set) for a in ("--env-set", s))]
         run, wall, code = train_for(cmd, args.minutes)
     ends = curve_ends(run, CURVES)
     meta = print_run(run, wall, code, ends)
@@ -75,10 +82,11 @@ def main() -> None:
     cfg = motrix.make(args.env, num_envs=1).cfg
     levels = args.levels if args.levels else sorted({0, (cfg.terrain_levels - 1) // 2, cfg.terrain_levels - 1})
     trained = load_policy(run, args.env)
-    results = {"run": str(run), "env": args.env, "env_steps": meta.get("env_steps"), "wall_seconds": wall,
+    results = {"run": str(run), "env": args.env, "env_overrides": args.env_set,
+               "env_steps": meta.get("env_steps"), "wall_seconds": wall,
                "curves": {k: {"first": v[0], "last": v[1]} for k, v in ends.items()}, "levels": {}}
     for level in levels:
-        overrides = level_terrain(args.env, level)
+        overrides = {**env_overrides, **level_terrain(args.env, level)}
         columns = {name: evaluate_grid(policy, args.env, robots_per_command=args.robots, **overrides)
                    for name, policy in (("zero actions", zero_policy), ("trained", trained))}
         difficulty = overrides["level_range"][0]

@@ -2,10 +2,13 @@
 
     python benchmarks/go1_time_to_walk.py [--minutes 8] [--seeds 0 1 2] [--backend torch] [--json out.json]
     python benchmarks/go1_time_to_walk.py --env go2 [--eval-set curriculum=False] ...   # any quadruped
+    python benchmarks/go1_time_to_walk.py --env go2 --env-set action_scale=0.35 ...     # an A/B
 
 ``--env`` times any velocity-tracking quadruped the same way (go2, anymal-c, their rough
 variants); ``--eval-set KEY=VALUE`` changes the evaluation envs only, e.g.
-``curriculum=False`` to evaluate a rough-ground policy on every terrain level at random.
+``curriculum=False`` to evaluate a rough-ground policy on every terrain level at random;
+``--env-set KEY=VALUE`` changes the env for training and evaluation alike (an A/B of the
+robot's interface, e.g. ``action_scale``, must be evaluated the way it was trained).
 
 Per seed:
 
@@ -30,7 +33,6 @@ The median over seeds is the figure to quote (docs/performance.md). The zero-act
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import statistics
 import sys
@@ -39,7 +41,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from learning_runs import train_for  # noqa: E402
+from learning_runs import literal_overrides, train_for  # noqa: E402
 from locomotion_eval import evaluate_grid, zero_policy  # noqa: E402
 
 MEAN_OK, WORST_OK = 0.10, 0.15
@@ -53,11 +55,13 @@ def checkpoint_interval(env: str, backend: str, updates: int) -> int:
     return updates * get_rl_config(env, backend).load_cfg_class()().rollouts
 
 
-def train(env: str, seed: int, minutes: float, backend: str, updates: int, runs: Path) -> tuple[Path, float]:
+def train(env: str, seed: int, minutes: float, backend: str, updates: int, runs: Path,
+          env_sets: tuple[str, ...] = ()) -> tuple[Path, float]:
     """One budgeted `motrix train ENV`; (run directory, the time.time() the command started)."""
     every = checkpoint_interval(env, backend, updates)
     cmd = ["motrix", "train", env, "--backend", backend, "--seed", str(seed), "--runs-dir", str(runs),
-           "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0"]
+           "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0",
+           *(a for s in env_sets for a in ("--env-set", s))]
     started = time.time()
     run, _, _ = train_for(cmd, minutes)
     return run, started
@@ -100,6 +104,8 @@ def main() -> None:
     parser.add_argument("--env", default="go1", help="the velocity-tracking quadruped to time")
     parser.add_argument("--eval-set", action="append", default=[], metavar="KEY=VALUE",
                         help="env config override for the evaluation only (Python literal values)")
+    parser.add_argument("--env-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="env config override for training and evaluation (an A/B)")
     parser.add_argument("--minutes", type=float, default=8.0, help="wall budget of each training run")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--backend", default="torch")
@@ -108,23 +114,19 @@ def main() -> None:
     parser.add_argument("--runs-dir", help="keep the runs here (default: a temporary folder)")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
-    overrides = {}
-    for item in args.eval_set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):  # a bare word: terrain=rough
-            overrides[key] = value
+    overrides = literal_overrides([*args.env_set, *args.eval_set])
 
     standing = evaluate_grid(zero_policy, args.env, robots_per_command=args.robots, **overrides)
     print(f"standing (zero actions): planar mean {standing['mean']['planar_velocity_error']:.3f}"
           f" worst {standing['worst']['planar_velocity_error']:.3f} m/s", flush=True)
-    figures: dict = {"env": args.env, "eval_overrides": args.eval_set, "minutes": args.minutes,
+    figures: dict = {"env": args.env, "env_overrides": args.env_set, "eval_overrides": args.eval_set,
+                     "minutes": args.minutes,
                      "standing": standing["mean"], "seeds": {}}
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(args.runs_dir or tmp)
         for seed in args.seeds:
-            run, started = train(args.env, seed, args.minutes, args.backend, args.checkpoint_updates, runs)
+            run, started = train(args.env, seed, args.minutes, args.backend, args.checkpoint_updates, runs,
+                                 tuple(args.env_set))
             rows = evaluate_run(run, started, args.robots, args.env, **overrides)
             walking = next((r for r in rows if r["walks"]), None)
             figures["seeds"][seed] = {"run": str(run), "checkpoints": rows,

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import ast
 import signal
 import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def literal_overrides(items: Iterable[str]) -> dict[str, object]:
+    """``["KEY=VALUE", ...]`` as config overrides: Python literals, a bare word as a string (terrain=rough)."""
+    overrides: dict[str, object] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            overrides[key] = value
+    return overrides
 
 
 def train_for(cmd: list[str], minutes: float) -> tuple[Path, float, int]:

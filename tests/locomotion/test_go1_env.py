@@ -37,6 +37,18 @@ def test_commands_lie_in_the_configured_ranges(go1):
     assert np.all(commands[slow, :2] == 0.0)
 
 
+def test_a_turn_in_place_share_of_commands_keeps_only_the_yaw_rate():
+    n = 4000
+    uniform = motrix.make("go1", num_envs=1, seed=3).sample_commands(n)
+    turning = motrix.make("go1", num_envs=1, seed=3, turn_in_place_fraction=0.25).sample_commands(n)
+    on_the_spot = np.all(turning[:, :2] == 0.0, axis=1)
+    assert 0.2 < on_the_spot.mean() < 0.3  # 25 % asked for, plus the few slow commands made standing
+    assert np.mean(np.all(uniform[:, :2] == 0.0, axis=1)) < 0.03
+    np.testing.assert_array_equal(turning[:, 2], uniform[:, 2])  # yaw rates as drawn
+    np.testing.assert_array_equal(turning[~on_the_spot], uniform[~on_the_spot])
+    assert np.abs(turning[on_the_spot, 2]).mean() > 0.4  # they really turn
+
+
 def test_holding_the_standing_pose_stays_up_and_is_rewarded_per_named_term(go1):
     go1.init_state()
     for _ in range(100):  # 2 s
@@ -98,11 +110,13 @@ def test_robots_spawn_on_the_ground_of_uneven_terrain():
     assert np.all(state.info["metrics"]["base_height"] > 0.2)
 
 
-def test_an_unknown_terrain_is_a_usage_error():
+def test_an_unknown_terrain_or_a_share_outside_0_1_is_a_usage_error():
     from motrix.errors import UsageError
 
     with pytest.raises(UsageError, match="terrain must be one of flat, rough, stairs"):
         motrix.make("go1", terrain="lava")
+    with pytest.raises(UsageError, match=r"turn_in_place_fraction must be in \[0, 1\], got 1.5"):
+        motrix.make("go1", turn_in_place_fraction=1.5)
 
 
 @pytest.mark.parametrize("env_name", ["go1", "go1-rough", "go1-stairs"])

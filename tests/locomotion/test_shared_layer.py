@@ -62,10 +62,11 @@ def test_the_new_envs_keep_the_env_contract(name):
     check_env(name)
 
 
-@pytest.mark.parametrize("name", ["go2-rough", "anymal-c-rough"])
-def test_the_rough_variants_have_a_terrain_curriculum(name):
+@pytest.mark.parametrize(("name", "adaptive"), [("go2-rough", False), ("anymal-c-rough", True)])
+def test_the_rough_variants_have_terrain_levels_and_the_go2_a_random_one_per_episode(name, adaptive):
     env = motrix.make(name, num_envs=4, seed=0)
     assert env.curriculum is not None and env.grid is not None
+    assert env.curriculum.adaptive is adaptive  # the Go2's default: measured in the locomotion README
     state = env.init_state()
     assert "terrain_level" in env.step(np.zeros((4, 12), np.float32)).info["metrics"]
     assert state.obs.shape == (4, 48)

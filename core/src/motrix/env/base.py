@@ -174,6 +174,15 @@ class NpEnv(abc.ABC):
             raise ValueError(f"training progress must be in [0, 1], got {fraction}")
         self.training_progress = float(fraction)
 
+    def training_state(self) -> dict[str, Any]:
+        """What a resumed training run must carry over besides the agent: JSON-able data that
+        each checkpoint's header keeps, e.g. a terrain curriculum's per-env levels. Default: none."""
+        return {}
+
+    def load_training_state(self, state: dict[str, Any]) -> None:
+        """Take back a ``training_state()`` from the checkpoint being resumed; called before
+        the first ``init_state``. The default has nothing to take back and ignores it."""
+
     def init_state(self) -> NpEnvState:
         """Reset every env and return the initial state."""
         self._cache_spaces()

@@ -4,7 +4,8 @@
 start (fresh, or a checkpoint) → agent → skrl's ``SequentialTrainer``, with the agent
 calling back after each vectorized iteration for the progress line, the time-to-target
 figure, the env's ``training_progress`` (for curricula over training) and a checkpoint every
-``check_point_interval`` iterations → a final checkpoint
+``check_point_interval`` iterations (with the env's ``training_state``, such as curriculum
+levels, which a resume hands back) → a final checkpoint
 (also on Ctrl-C / SIGTERM) → ``TrainResult``. ``play(job, parts)``: the checkpoint's
 deterministic policy on a fresh env. ``parts`` is the backend's framework code
 (``motrix.training.skrl_parts.SkrlParts``).
@@ -64,6 +65,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         check_resumable(resume_header, job.resume_from, job.env_spec.name, cfg, env.observation_space,
                         env.action_space, world.world_size)
         start_iteration = int(resume_header["env_steps"]) // steps_per_iteration
+        env.load_training_state(resume_header.get("env_state", {}))  # e.g. curriculum levels; every rank takes rank 0's
     remaining = max(0, total_iterations - start_iteration)
     total_env_steps = total_iterations * steps_per_iteration
     stats = EpisodeStats(cfg.num_envs)
@@ -80,7 +82,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         env_steps = iteration * steps_per_iteration
         state = parts.snapshot(agent)
         step_header = {**header, "env_steps": env_steps, "iteration": iteration,
-                       "probe": parts.probe(agent, header["obs_dim"])}
+                       "probe": parts.probe(agent, header["obs_dim"]), "env_state": env.training_state()}
         mean_return = stats.mean_recent_return()
 
         def write() -> Path:

@@ -75,10 +75,21 @@ class Curriculum:
         self.fell = np.zeros(num_envs, dtype=bool)
         """Envs whose last step ended in a fall (set by the env after each step)."""
         self._started = np.zeros(num_envs, dtype=bool)
+        self._carried = False
 
     def restart(self) -> None:
-        """Forget every episode: the next reset draws start levels again (a new `init_state`)."""
+        """Forget every episode: the next reset draws start levels again (a new `init_state`),
+        unless `restore` carried levels over."""
         self._started[:] = False
+
+    def restore(self, levels: np.ndarray | list[int]) -> None:
+        """Start from `levels` (a resumed run's, saved with its checkpoint) instead of drawing
+        start levels; a different number of envs takes them in turn, a smaller grid clips them."""
+        levels = np.asarray(levels, dtype=np.int64).ravel()
+        if levels.size == 0:
+            return
+        self.level[:] = np.clip(np.resize(levels, self.level.size), 0, self.rules.levels - 1)
+        self._carried = True
 
     def levels_for(self, ids: np.ndarray, final_xy: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Levels of the envs `ids` for their next episode, their last ones ending at `final_xy`."""
@@ -91,7 +102,7 @@ class Curriculum:
             new = self.level[ids].copy()
             started = self._started[ids]
             fresh = ~started
-            if fresh.any():
+            if fresh.any() and not self._carried:
                 new[fresh] = rng.integers(0, self.start_levels + 1, size=int(fresh.sum()))
             if started.any():
                 done = ids[started]
@@ -99,6 +110,7 @@ class Curriculum:
                 asked = np.linalg.norm(self.ideal_xy[done] - self.origin[done], axis=1)
                 new[started] = next_levels(self.level[done], walked, asked, self.fell[done], self.rules, rng)
         self.level[ids] = new
+        self._carried = False  # carried levels start one set of episodes; a later restart draws again
         return new
 
     def spawned(self, ids: np.ndarray, xy: np.ndarray, yaw: np.ndarray) -> None:

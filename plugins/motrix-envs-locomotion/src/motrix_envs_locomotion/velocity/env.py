@@ -127,6 +127,16 @@ class VelocityEnv(QuadrupedEnv):
                               axis=1, dtype=np.float32)
 
     # -- episodes ----------------------------------------------------------------------
+    def training_state(self) -> dict[str, Any]:
+        if self.curriculum is None or not self.curriculum.adaptive or self.curriculum.fixed_level >= 0:
+            return {}
+        return {"terrain_levels": self.curriculum.level.tolist()}
+
+    def load_training_state(self, state: dict[str, Any]) -> None:
+        levels = state.get("terrain_levels")
+        if levels is not None and self.curriculum is not None and self.curriculum.adaptive:
+            self.curriculum.restore(levels)
+
     def init_state(self):
         if self.curriculum is not None:
             self.curriculum.restart()  # start levels are drawn again
@@ -136,7 +146,8 @@ class VelocityEnv(QuadrupedEnv):
         """(n, 3) commands [vx, vy, yaw rate], uniform in the configured ranges."""
         cfg = self.cfg
         return sample_velocity_commands(self.np_random, n, cfg.command_lin_vel_x, cfg.command_lin_vel_y,
-                                        cfg.command_yaw_rate, cfg.standing_command_below)
+                                        cfg.command_yaw_rate, cfg.standing_command_below,
+                                        cfg.turn_in_place_fraction)
 
     def _spawn_xy(self, n: int, final_xy: np.ndarray) -> np.ndarray:
         rng = self.np_random
