@@ -43,10 +43,11 @@ class TrainedRun:
         return json.loads((self.path / "checkpoints" / "index.json").read_text())
 
 
-def train_cartpole(runs_dir: Path, backend: str, *extra: str, steps: int = TRAIN_STEPS) -> TrainedRun:
+def train_cartpole(runs_dir: Path, backend: str, *extra: str, steps: int = TRAIN_STEPS,
+                   env: dict[str, str] | None = None) -> TrainedRun:
     result = run_motrix(
         "train", "cartpole", "--backend", backend, "--seed", str(SEED), "--steps", str(steps),
-        "--runs-dir", str(runs_dir), *extra,
+        "--runs-dir", str(runs_dir), *extra, env=env,
     )
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip().splitlines()[-1])

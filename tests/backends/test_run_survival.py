@@ -109,7 +109,14 @@ def _files(run: Path) -> list[Path]:
     return sorted((run / "checkpoints").glob("step_*"))
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "names a missing file", "newest fails its digest"])
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "names a missing file", "newest fails its digest",
+                                    "intact but its newest fails its digest"])
 def test_play_and_resume_rebuild_a_damaged_index_from_the_checkpoints_that_verify(damaged, damage):
     index = damaged / "checkpoints" / "index.json"
     files = _files(damaged)
@@ -122,17 +129,16 @@ def test_play_and_resume_rebuild_a_damaged_index_from_the_checkpoints_that_verif
         files[-1].unlink()
         expected = files[-2]
     else:
-        data = bytearray(files[-1].read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        files[-1].write_bytes(bytes(data))
-        index.unlink()
+        _flip_a_byte(files[-1])
+        if damage == "newest fails its digest":
+            index.unlink()
         expected = files[-2]
     played = run_motrix("play", "cartpole", "--run", str(damaged), "--episodes", "2")
     assert played.returncode == 0, played.stderr
     assert f"checkpoint: {expected}" in played.stdout
     note = [line for line in played.stderr.splitlines() if "rebuilt index.json" in line]
     assert len(note) == 1 and expected.name in note[0], played.stderr
-    if damage == "newest fails its digest":
+    if "fails its digest" in damage:
         assert files[-1].name in note[0] and "failed their checks" in note[0]
     rebuilt = json.loads(index.read_text())
     assert rebuilt["latest"]["file"] == expected.name
@@ -143,6 +149,18 @@ def test_play_and_resume_rebuild_a_damaged_index_from_the_checkpoints_that_verif
                          "--runs-dir", str(damaged.parent.parent), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads((damaged / "metadata.json").read_text())["env_steps"] >= steps
+
+
+def test_export_falls_back_from_a_damaged_newest_checkpoint_named_in_an_intact_index(damaged, tmp_path):
+    files = _files(damaged)
+    _flip_a_byte(files[-1])
+    out = tmp_path / "policy.onnx"
+    exported = run_motrix("export", "cartpole", "--run", str(damaged), "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    note = [line for line in exported.stderr.splitlines() if "rebuilt index.json" in line]
+    assert len(note) == 1 and f"the latest checkpoint {files[-1].name} fails its checks" in note[0], exported.stderr
+    assert note[0].endswith(f"using {files[-2].name}")
+    assert json.loads(out.with_suffix(".json").read_text())["checkpoint"]["env_steps"] == int(files[-2].stem[5:])
 
 
 def test_a_run_whose_checkpoints_all_fail_is_one_clear_line(damaged):

@@ -9,8 +9,9 @@ The index is rewritten atomically after the checkpoint file is in place, so it n
 names a file that is not complete. Retention keeps the newest ``keep`` checkpoints plus the
 best and the latest; the index stops naming a checkpoint before its file is deleted, so a
 crash between the two leaves a stray file, never an index that names a missing one. When
-the index is missing, unreadable or names a file that is gone, ``recover`` rebuilds it from
-the checkpoint files that the backend verifies (header and digest).
+the index is missing, unreadable, names a file that is gone, or names as latest a file that
+fails the backend's checks (damaged after it was written), ``recover`` rebuilds it from the
+checkpoint files that the backend verifies (header and digest).
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ class CheckpointStore:
         return sorted(found, key=lambda p: int(_STEP_FILE.match(p.name).group(1)), reverse=True)
 
     def latest(self, verify: Callable[[Path], int], say: Callable[[str], None]) -> Path | None:
-        """The latest checkpoint; when the index is damaged, rebuilt from the files ``verify`` accepts.
+        """The latest checkpoint that verifies; when the index is damaged, or the file it names
+        as latest fails its checks, the index is rebuilt from the files ``verify`` accepts.
 
         ``verify(path)`` returns the checkpoint's env-steps or raises ``CheckpointError``.
         """
@@ -132,9 +134,16 @@ class CheckpointStore:
         except CheckpointError as damage:
             reason = str(damage)
         else:
-            if path is not None or not self.files():
-                return path
-            reason = f"checkpoint index {self.directory / INDEX} is missing"
+            if path is None:
+                if not self.files():
+                    return None
+                reason = f"checkpoint index {self.directory / INDEX} is missing"
+            else:
+                try:
+                    verify(path)
+                    return path
+                except CheckpointError as damage:  # a file damaged after the index named it
+                    reason = f"the latest checkpoint {path.name} fails its checks ({damage})"
         return self.recover(verify, say, reason)
 
     def recover(self, verify: Callable[[Path], int], say: Callable[[str], None], reason: str) -> Path | None:

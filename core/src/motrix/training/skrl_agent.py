@@ -3,9 +3,9 @@
 ``LoopAgent`` is mixed in before skrl's ``PPO`` (``class MotrixPPO(LoopAgent, PPO)``):
 
 - it takes an ``AgentContext`` at construction: the step counter a resumed run starts from,
-  the episode statistics, the phase clock and the per-iteration hook of the training loop;
-- ``post_interaction``: after skrl's own work (the update every ``rollouts`` steps, the
-  TensorBoard write), calls ``on_iteration(iterations_done)``: progress lines, checkpoints;
+  the episode statistics and the phase clock;
+- ``learn_from_rollout`` and ``log``: the update and the TensorBoard write that skrl's
+  ``post_interaction`` would make, called by the core's loop (``skrl_loop.train``) itself;
 - ``write_tracking_data``: skrl's curves plus ours, at the global env-step (continued
   across a resume, all ranks counted), so TensorBoard's x-axis is env-steps whatever
   ``num_envs`` was;
@@ -41,8 +41,6 @@ class AgentContext:
     """Per-env returns and reward terms (a fresh one when None)."""
     clock: PhaseClock = field(default_factory=PhaseClock)
     """Charged with acting, recording and updating (shared with the env wrapper)."""
-    on_iteration: Callable[[int], None] | None = None
-    """Called after every iteration with the total iterations done (resume included)."""
     world_size: int = 1
     """Processes training together; one iteration is ``num_envs × world_size`` env-steps."""
     collectives: Collectives | None = None
@@ -55,11 +53,8 @@ class LoopAgent:
     def _init_loop(self, context: AgentContext) -> None:
         self.num_envs = context.num_envs
         self.start_iteration = context.start_iteration
-        self.iterations_this_run = 0
-        """Vectorized iterations completed by this invocation."""
         self.episode_stats = context.episode_stats or EpisodeStats(context.num_envs)
         self.clock = context.clock
-        self.on_iteration = context.on_iteration
         self.world_size = context.world_size
         self.collectives = context.collectives
 
@@ -89,11 +84,18 @@ class LoopAgent:
             for which, merged in zip(before, merge_many(pairs, self.collectives.all_sum)):  # one collective
                 self.set_running_stats(which, merged)
 
-    def post_interaction(self, *, timestep: int, timesteps: int) -> None:
-        super().post_interaction(timestep=timestep, timesteps=timesteps)
-        self.iterations_this_run = timestep + 1
-        if self.on_iteration is not None:
-            self.on_iteration(self.start_iteration + timestep + 1)
+    def learn_from_rollout(self, *, timestep: int, timesteps: int) -> None:
+        """The PPO update on the full rollout memory (returns, advantages, epochs of minibatches),
+        with the models in training mode, as skrl's ``post_interaction`` runs it."""
+        self.enable_models_training_mode(True)
+        self.update(timestep=timestep, timesteps=timesteps)
+        self.enable_models_training_mode(False)
+
+    def log(self, *, iterations: int) -> None:
+        """TensorBoard curves after ``iterations`` iterations of this invocation, when due
+        (every ``write_interval``, as skrl's ``post_interaction`` writes them)."""
+        if iterations > 1 and self.write_interval > 0 and not iterations % self.write_interval:
+            self.write_tracking_data(timestep=iterations, timesteps=0)
 
     def write_tracking_data(self, *, timestep: int, timesteps: int) -> None:
         step = self.global_env_steps(timestep)

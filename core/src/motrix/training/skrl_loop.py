@@ -1,12 +1,13 @@
 """The training loop of every skrl backend, top to bottom, with no framework imported.
 
 ``train(job, parts)``: process settings → device → seed → env → skrl wrapper → where to
-start (fresh, or a checkpoint) → agent → skrl's ``SequentialTrainer``, with the agent
-calling back after each vectorized iteration for the progress line, the time-to-target
-figure, the env's ``training_progress`` (for curricula over training) and a checkpoint every
-``check_point_interval`` iterations (with the env's ``training_state``, such as curriculum
-levels, which a resume hands back) → a final checkpoint
-(also on Ctrl-C / SIGTERM) → ``TrainResult``. ``play(job, parts)``: the checkpoint's
+start (fresh, or a checkpoint, with the env's ``training_state``) → agent → the loop, written
+out here: per iteration, act → step → record; every ``rollouts`` iterations the agent's
+update and its curves; then the progress line, the time-to-target figure, the env's
+``training_progress`` (for curricula over training) and a checkpoint every
+``check_point_interval`` iterations → a final checkpoint (also on Ctrl-C / SIGTERM) →
+``TrainResult``. skrl's ``SequentialTrainer`` is not used: its loop is these few lines, and
+owning them puts every step of training in one place. ``play(job, parts)``: the checkpoint's
 deterministic policy on a fresh env. ``parts`` is the backend's framework code
 (``motrix.training.skrl_parts.SkrlParts``).
 
@@ -94,23 +95,14 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         writer.submit(iteration, write)
         _flush_events(agent)
 
-    # The agent, told to report each iteration to the monitor below (progress line,
-    # time-to-target, checkpoints), whose clock starts once the agent is built
+    # The agent (skrl's PPO with motrix's recording and update); the monitor's clock starts
+    # once it is built
     def share_done(iteration: int) -> float:
         return min(1.0, iteration / max(1, total_iterations))
 
-    def after_iteration(iteration: int) -> None:
-        env.set_training_progress(share_done(iteration))
-        monitor(iteration)
-        # A stop asked of any rank takes effect on all at the next update's end (a collective
-        # every iteration would cost more than cartpole's physics).
-        if collectives is not None and iteration % cfg.rollouts == 0 and any_rank(
-                job.stop is not None and job.stop.signum is not None, collectives.all_sum):
-            raise KeyboardInterrupt  # on every rank after this same iteration
-
     context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path if main else None,
                            start_iteration=start_iteration, episode_stats=stats, clock=clock,
-                           on_iteration=after_iteration, world_size=world.world_size, collectives=collectives)
+                           world_size=world.world_size, collectives=collectives)
     agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
     if resume_state is not None:
         parts.restore(agent, resume_state, job.resume_from)
@@ -128,9 +120,14 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     if resume_state is not None:
         progress.message(f"resuming from {job.resume_from} at {start_iteration * steps_per_iteration:,} env-steps")
 
-    # Train with skrl's sequential trainer; a final checkpoint whatever stopped it
-    trainer = parts.sequential_trainer(wrapped, agent, remaining)
+    # The loop. Per iteration: one vectorized env-step (act, step, record); once the rollout
+    # is full, the update (returns, advantages, epochs of minibatches) and the curves; then
+    # the progress line, the curricula's training progress and, when due, a checkpoint. A
+    # final checkpoint whatever stopped it.
+    agent.init(trainer_cfg=None)
+    agent.enable_training_mode(True)
     env.set_training_progress(share_done(start_iteration))
+    iteration = start_iteration
     interrupted = False
     if remaining == 0:
         progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
@@ -139,11 +136,34 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
             try:
                 if remaining > 0:
                     clock.restart()
-                    trainer.train()
+                    observations, _ = wrapped.reset()
+                    states = wrapped.state()
+                for t in range(remaining):
+                    # rollout: act, step the envs (finished ones reset inside), record
+                    actions, _ = agent.act(observations, states, timestep=t, timesteps=remaining)
+                    next_observations, rewards, terminated, truncated, infos = wrapped.step(actions)
+                    next_states = wrapped.state()
+                    agent.record_transition(observations=observations, states=states, actions=actions,
+                                            rewards=rewards, next_observations=next_observations,
+                                            next_states=next_states, terminated=terminated, truncated=truncated,
+                                            infos=infos, timestep=t, timesteps=remaining)
+                    observations, states = next_observations, next_states
+                    # update once the rollout is full, then log
+                    if (t + 1) % cfg.rollouts == 0:
+                        agent.learn_from_rollout(timestep=t, timesteps=remaining)
+                    agent.log(iterations=t + 1)
+                    # progress, curricula, checkpoints; a stop asked of any rank
+                    iteration = start_iteration + t + 1
+                    env.set_training_progress(share_done(iteration))
+                    monitor(iteration)
+                    if collectives is not None and iteration % cfg.rollouts == 0 and any_rank(
+                            job.stop is not None and job.stop.signum is not None, collectives.all_sum):
+                        raise KeyboardInterrupt  # on every rank after this same iteration (a collective
+                        # every iteration would cost more than cartpole's physics)
             except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into it by the core
                 interrupted = True
                 progress.message("interrupted; writing a final checkpoint")
-            iteration = max(writer.last_iteration, start_iteration + agent.iterations_this_run)
+            iteration = max(writer.last_iteration, iteration)
             if collectives is not None:  # the test that the ranks stayed in step: their weights' digests
                 digests = gather_digests(parts.digest(agent), world.rank, world.world_size, collectives.all_sum)
             if iteration > writer.last_iteration or (writer.submitted == 0 and job.resume_from is None):

@@ -3,7 +3,7 @@
 The loop in ``motrix.training.skrl_loop`` is the same program for every skrl backend and
 imports no framework. A backend implements ``SkrlParts`` with its framework: the device and
 its threads, the env wrapper, the models and agent, state to and from a checkpoint, the
-probe, skrl's trainer class, and the policy ``motrix play`` loads. ``skrl_agent_cfg`` builds
+probe, and the policy ``motrix play`` loads. ``skrl_agent_cfg`` builds
 skrl's ``PPO_CFG`` and ``RandomMemory`` the same way for both, from the backend's classes.
 """
 
@@ -70,9 +70,6 @@ class SkrlParts(Protocol):
 
     def report(self, device: Any, agent: Any) -> tuple[str, dict[str, Any]]:
         """The device line of a run's start and the metadata entries that go with it."""
-
-    def sequential_trainer(self, env: Any, agent: Any, timesteps: int) -> Any:
-        """skrl's ``SequentialTrainer`` for ``timesteps`` iterations (``.train()`` runs it)."""
 
     def load_policy(self, path: Path, loaded: tuple[dict[str, Any], dict[str, Any]], env_name: str, env: Any,
                     device: Any) -> CheckpointPolicy:

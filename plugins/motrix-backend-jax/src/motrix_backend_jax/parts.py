@@ -1,7 +1,7 @@
 """The JAX backend's pieces of the core's skrl training loop (``motrix.training.skrl_loop``).
 
 Device and compilation cache, the env wrapper, the agent (with its fused XLA programs,
-``agent.py``), checkpoint state to and from the agent, the probe, skrl's trainer, the policy
+``agent.py``), checkpoint state to and from the agent, the probe, the policy
 ``motrix play`` loads: the JAX half of ``SkrlParts``. Everything framework-free is the core's.
 """
 
@@ -19,7 +19,6 @@ from skrl.agents.jax.ppo import PPO_CFG
 from skrl.memories.jax import RandomMemory
 from skrl.resources.preprocessors.jax import RunningStandardScaler
 from skrl.resources.schedulers.jax import KLAdaptiveLR
-from skrl.trainers.jax import SequentialTrainer, SequentialTrainerCfg
 
 from motrix.config import PPOCfg
 from motrix.errors import CheckpointError
@@ -112,10 +111,6 @@ class JaxParts:
     def report(self, device: Any, agent: MotrixPPO) -> tuple[str, dict[str, Any]]:
         return describe(device), {}
 
-    def sequential_trainer(self, env: NpEnvWrapper, agent: MotrixPPO, timesteps: int) -> SequentialTrainer:
-        cfg = SequentialTrainerCfg(timesteps=timesteps, headless=True, disable_progressbar=True,
-                                   close_environment_at_exit=False)
-        return SequentialTrainer(env=env, agents=agent, cfg=cfg)
 
     def load_policy(self, path: Path, loaded, env_name: str, env: Any, device: Any) -> TrainedPolicy:
         configure_compilation_cache()

@@ -1,7 +1,7 @@
 """The torch backend's pieces of the core's skrl training loop (``motrix.training.skrl_loop``).
 
 Device and threads, the env wrapper, the agent, checkpoint state to and from the agent,
-the probe, skrl's trainer, the policy ``motrix play`` loads: the torch half of
+the probe, the policy ``motrix play`` loads: the torch half of
 ``SkrlParts``. Everything framework-free is the core's.
 """
 
@@ -16,7 +16,6 @@ from skrl.agents.torch.ppo import PPO_CFG
 from skrl.memories.torch import RandomMemory
 from skrl.resources.preprocessors.torch import RunningStandardScaler
 from skrl.resources.schedulers.torch import KLAdaptiveLR
-from skrl.trainers.torch import SequentialTrainer, SequentialTrainerCfg
 from skrl.utils import set_seed
 
 from motrix.config import PPOCfg
@@ -87,10 +86,6 @@ class TorchParts:
     def report(self, device: torch.device, agent: MotrixPPO) -> tuple[str, dict[str, Any]]:
         return f"{describe(device)}, {agent.update_threads} updating", {"torch_update_threads": agent.update_threads}
 
-    def sequential_trainer(self, env: NpEnvWrapper, agent: MotrixPPO, timesteps: int) -> SequentialTrainer:
-        cfg = SequentialTrainerCfg(timesteps=timesteps, headless=True, disable_progressbar=True,
-                                   close_environment_at_exit=False)
-        return SequentialTrainer(env=env, agents=agent, cfg=cfg)
 
     def load_policy(self, path: Path, loaded, env_name: str, env: Any, device: torch.device) -> TrainedPolicy:
         return TrainedPolicy(path, env_name, env.observation_space, env.action_space, device, loaded=loaded)
