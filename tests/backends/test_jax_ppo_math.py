@@ -1,9 +1,9 @@
-"""``motrix_backend_jax.ppo_math``: each of PPO's pure functions against values worked out by hand.
+"""``motrix_backend_jax.ppo_math``: what only the JAX backend has, and the checks against skrl's JAX PPO.
 
-The numbers in each test are small enough to follow on paper (the working is in the
-comments). Where skrl has the same computation as a callable (its scaler, ``_compute_gae``,
-``KLAdaptiveLR``, ``GaussianMixin``), the function is also checked against it; the whole
-update is checked against skrl's PPO step by step in ``test_jax_agent.py``.
+The hand-worked values both backends share are in ``test_ppo_math.py``. Here: the JAX
+functions against skrl's JAX scaler, ``_compute_gae``, ``KLAdaptiveLR`` and ``GaussianMixin``,
+gradients through ``jax.grad``, Adam through optax and the tree helpers; the whole update
+is checked against skrl's PPO step by step in ``test_jax_agent.py``.
 """
 
 from __future__ import annotations
@@ -38,31 +38,6 @@ def skrl_initial():
     return (jnp.zeros(1), jnp.ones(1), jnp.ones(1))
 
 
-def test_scaler_train_one_batch():
-    # x = 1, 2, 3: mean 2, unbiased variance 1, n 3; δ = 2, total 4,
-    # M2 = 1·1 + 1·3 + 2²·1·3/4 = 7  →  mean 0 + 2·3/4 = 1.5, variance 7/4
-    mean, var, count = pm.scaler_train(skrl_initial(), f32([1.0], [2.0], [3.0]))
-    close(mean, [1.5])
-    close(var, [1.75])
-    close(count, [4.0])
-
-
-def test_scaler_train_two_batches_is_the_pooled_statistics_of_their_concatenation():
-    a, b = f32([1.0], [3.0]), f32([5.0], [7.0], [9.0])  # A: mean 2, var 2, n 2; B: mean 7, var 4, n 3
-    stats = pm.scaler_train(pm.scaler_train(skrl_initial(), a), b)
-    # The concatenation [prior (0), 1, 3, 5, 7, 9] has mean 25/6. Each part enters with n·var
-    # (prior 1·1, A 2·2, B 3·4: 17) plus its n·(mean - 25/6)² (625/36 + 338/36 + 867/36):
-    # variance (17 + 1830/36) / 6 = 407/36.
-    close(stats[0], [25 / 6])
-    close(stats[1], [407 / 36])
-    close(stats[2], [6.0])
-    close(stats[0], [np.mean([0.0, 1, 3, 5, 7, 9])])
-    # the order the batches come in does not matter
-    swapped = pm.scaler_train(pm.scaler_train(skrl_initial(), b), a)
-    for x, y in zip(stats, swapped):
-        close(x, y, tol=1e-5)
-
-
 def test_scaler_train_counts_every_leading_axis_as_samples():
     x = jax.random.normal(jax.random.key(0), (4, 5, 3))  # [T, N, D]
     init = (jnp.zeros(3), jnp.ones(3), jnp.ones(1))
@@ -85,41 +60,7 @@ def test_scaler_train_is_skrls_running_standard_scaler():
     close(stats[2], scaler.current_count)
 
 
-def test_scaler_apply_and_inverse():
-    stats = (f32(1.0, -1.0), f32(4.0, 0.25), f32(10.0))  # std 2 and 0.5
-    # (3 - 1) / 2 = 1, (0 + 1) / 0.5 = 2; clip 1.5 caps the second
-    close(pm.scaler_apply(stats, f32([3.0, 0.0]), clip=5.0, eps=0.0), [[1.0, 2.0]])
-    close(pm.scaler_apply(stats, f32([3.0, 0.0]), clip=1.5, eps=0.0), [[1.0, 1.5]])
-    # eps is added to the std: (3 - 1) / (2 + 2) = 0.5
-    close(pm.scaler_apply(stats, f32([3.0, -1.0]), clip=5.0, eps=2.0), [[0.5, 0.0]])
-    # 2·1 + 1 = 3, 0.5·2 - 1 = 0; clip 1.5 first: 0.5·1.5 - 1 = -0.25
-    close(pm.scaler_inverse(stats, f32([1.0, 2.0]), clip=5.0), [[3.0, 0.0]])
-    close(pm.scaler_inverse(stats, f32([1.0, 2.0]), clip=1.5), [[3.0, -0.25]])
-
-
 # -- Gaussian ------------------------------------------------------------------------------------
-def test_gaussian_scale_clips_to_the_range_given_and_only_then():
-    log_std = f32(-30.0, 0.0, 5.0)
-    close(pm.gaussian_scale(log_std, -20.0, 2.0), np.exp([-20.0, 0.0, 2.0]))
-    close(pm.gaussian_scale(log_std, -1.0, None), np.exp([-1.0, 0.0, 5.0]))
-    close(pm.gaussian_scale(log_std, None, None), np.exp([-30.0, 0.0, 5.0]))
-
-
-def test_gaussian_log_prob_of_a_known_gaussian():
-    # N(0, 1) at 1: -1/2 - log√2π;  N(1, 2²) at 1: -log 2 - log√2π;  summed over the two
-    log_prob = pm.gaussian_log_prob(f32([1.0, 1.0]), f32([0.0, 1.0]), f32(1.0, 2.0))
-    assert log_prob.shape == (1, 1)
-    close(log_prob, [[-0.5 - math.log(2) - LOG_2PI]])
-    # at the mean of N(0, σ) with σ = e⁻¹: -log σ - log√2π = 1 - ½·log 2π
-    close(pm.gaussian_log_prob(f32([0.0]), f32([0.0]), f32(math.exp(-1))), [[1 - 0.5 * LOG_2PI]])
-
-
-def test_gaussian_entropy():
-    # ½·log(2πe σ²) per dimension: σ = 1 and σ = 2 give 1 + log 2π + log 2 together
-    close(pm.gaussian_entropy(f32(1.0, 2.0)), [1 + LOG_2PI + math.log(2)])
-    close(pm.gaussian_entropy(f32([1.0, 2.0], [1.0, 1.0])), [[1 + LOG_2PI + math.log(2)], [1 + LOG_2PI]])
-
-
 def test_gaussian_sample_has_the_mean_and_scale_asked_for():
     key = jax.random.key(3)
     mean = jnp.broadcast_to(f32(1.0, -2.0), (100_000, 2))
@@ -180,26 +121,6 @@ def column(*xs):
     return jnp.asarray(xs, jnp.float32).reshape(-1, 1, 1)  # [T, N=1, 1]
 
 
-def test_gae_three_steps_by_hand():
-    rewards, values = column(1.0, 0.0, 2.0), column(0.5, 1.0, 0.0)
-    last = jnp.full((1, 1), 2.0)
-    # γ 0.9, λ 0.5:  A₂ = 2 - 0 + 0.9·2 = 3.8;  A₁ = 0 - 1 + 0.9·(0 + 0.5·3.8) = 0.71;
-    #                A₀ = 1 - 0.5 + 0.9·(1 + 0.5·0.71) = 1.7195
-    close(pm.gae(rewards, values, column(1, 1, 1), last, 0.9, 0.5).ravel(), [1.7195, 0.71, 3.8], tol=1e-5)
-    # an episode ends at step 1: A₁ = 0 - 1 = -1 (nothing after it);  A₀ = 0.5 + 0.9·(1 + 0.5·(-1)) = 0.95
-    close(pm.gae(rewards, values, column(1, 0, 1), last, 0.9, 0.5).ravel(), [0.95, -1.0, 3.8], tol=1e-5)
-
-
-def test_gae_keeps_envs_apart():
-    # env 0 as above; env 1: one reward of 1 at the last step, values 0, last value 0: A = 0.45², 0.45, 1
-    rewards = jnp.stack([column(1.0, 0.0, 2.0)[:, 0], column(0.0, 0.0, 1.0)[:, 0]], axis=1)
-    values = jnp.stack([column(0.5, 1.0, 0.0)[:, 0], column(0.0, 0.0, 0.0)[:, 0]], axis=1)
-    advantages = pm.gae(rewards, values, jnp.ones((3, 2, 1)), f32([2.0], [0.0]), 0.9, 0.5)
-    assert advantages.shape == (3, 2, 1)
-    close(advantages[:, 0, 0], [1.7195, 0.71, 3.8], tol=1e-5)
-    close(advantages[:, 1, 0], [0.45**2, 0.45, 1.0], tol=1e-6)
-
-
 def test_gae_and_standardize_are_skrls_compute_gae():
     from skrl.agents.jax.ppo.ppo import _compute_gae
 
@@ -213,11 +134,6 @@ def test_gae_and_standardize_are_skrls_compute_gae():
         returns, normalized = _compute_gae(rewards, terminated, truncated, values, last, 0.97, 0.9, bootstrap)
         close(advantages + values, returns, tol=1e-5)
         close(pm.standardize(advantages), normalized, tol=1e-5)
-
-
-def test_standardize():
-    # mean 2, population std √(2/3)
-    close(pm.standardize(f32(1.0, 2.0, 3.0)), [-math.sqrt(1.5), 0.0, math.sqrt(1.5)], tol=1e-6)
 
 
 # -- losses --------------------------------------------------------------------------------------
@@ -241,50 +157,7 @@ def test_clipped_policy_loss_on_each_side_of_the_clip(advantage, ratio, expected
     close(grad, [[0.0]] if clipped else [[-advantage * ratio]], tol=1e-5)
 
 
-def test_clipped_policy_loss_is_the_mean_over_samples():
-    old = f32([0.0], [0.0])
-    new = jnp.log(f32([1.1], [1.5]))
-    close(pm.clipped_policy_loss(new, old, f32([2.0], [2.0]), 0.2), (-2.2 - 2.4) / 2, tol=1e-5)
-
-
-def test_approx_kl():
-    # r = 2: (2 - 1) - log 2;  r = 1: 0;  the mean of the two
-    old = f32([0.0], [0.5])
-    close(pm.approx_kl(old + f32([math.log(2)], [0.0]), old), (1 - math.log(2)) / 2, tol=1e-6)
-
-
-def test_clipped_value_loss():
-    old, returns = f32([1.0]), f32([2.0])
-    # 1.5 is 0.5 from the rollout's value: clipped to 1.2, (2 - 1.2)² · 0.5 = 0.32
-    close(pm.clipped_value_loss(f32([1.5]), old, returns, 0.2, 0.5), 0.32, tol=1e-6)
-    # clipping off: (2 - 1.5)² · 0.5
-    close(pm.clipped_value_loss(f32([1.5]), old, returns, 0.0, 0.5), 0.125, tol=1e-6)
-    # within the clip: (2 - 0.9)² · 1
-    close(pm.clipped_value_loss(f32([0.9]), old, returns, 0.2, 1.0), 1.21, tol=1e-6)
-    # two samples, one clipped ((2 - 0.8)² = 1.44), one not ((2 - 1.1)² = 0.81): mean 1.125
-    close(pm.clipped_value_loss(f32([0.5], [1.1]), f32([1.0], [1.0]), f32([2.0], [2.0]), 0.2, 1.0), 1.125)
-
-
 # -- learning rate and optimizer ----------------------------------------------------------------
-RULE = pm.KLRule(kl_threshold=0.01, min_lr=1e-5, max_lr=1e-2, kl_factor=2.0, lr_factor=1.5)
-
-
-@pytest.mark.parametrize(
-    "lr, kl, expected",
-    [
-        (1e-3, 0.05, 1e-3 / 1.5),  # KL above 0.01·2: lower
-        (1e-3, 0.001, 1.5e-3),  # KL below 0.01/2: raise
-        (1e-3, 0.01, 1e-3),  # in between: keep
-        (1e-3, 0.02, 1e-3),  # exactly at a threshold: keep (both tests are strict)
-        (1e-3, 0.005, 1e-3),
-        (1.2e-5, 0.05, 1e-5),  # lowered no further than min_lr
-        (9e-3, 0.001, 1e-2),  # raised no further than max_lr
-    ],
-)
-def test_kl_adaptive_lr_in_its_three_regimes(lr, kl, expected):
-    close(pm.kl_adaptive_lr(RULE, jnp.float32(lr), jnp.float32(kl)), expected, tol=1e-6)
-
-
 def test_kl_rule_is_skrls_with_skrls_defaults():
     from skrl.resources.schedulers.jax import KLAdaptiveLR
 

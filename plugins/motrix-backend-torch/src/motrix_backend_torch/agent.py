@@ -8,9 +8,10 @@
   one, so that time-limit bootstrapping values the right state. skrl's PPO part (bootstrap,
   memory) is written out here so that skrl's curves come from NumPy (``SkrlCurves``)
   rather than a few torch ops and deque statistics per step.
-- ``act`` under ``torch.inference_mode``; ``update`` on ``update_threads`` cores (physics is
-  idle then), through the core's ``synced_update`` (normalizers merged over the ranks of a
-  data-parallel run).
+- ``act`` under ``torch.inference_mode``; ``update``: motrix's PPO update (``update.py``,
+  written with ``ppo_math``; skrl's ``PPO.update`` is its reference, bit for bit) on
+  ``update_threads`` cores (physics is idle then), through the core's ``synced_update``
+  (normalizers merged over the ranks of a data-parallel run).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from skrl.utils.tensorboard import SummaryWriter
 from motrix.distributed.sync import RunningStats
 from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
+
+from motrix_backend_torch.update import ppo_update
 
 
 class MotrixPPO(LoopAgent, PPO):
@@ -74,9 +77,14 @@ class MotrixPPO(LoopAgent, PPO):
         if self.update_threads:
             torch.set_num_threads(self.update_threads)
         try:
-            self.clock.time("update", self.synced_update, super().update, timestep=timestep, timesteps=timesteps)
+            self.clock.time("update", self.synced_update, self._ppo_update)
         finally:
             torch.set_num_threads(acting_threads)
+
+    def _ppo_update(self) -> None:
+        """motrix's PPO update (``update.py``, the spec of ``ppo_math``), in place of skrl's ``PPO.update``."""
+        for tag, value in ppo_update(self).items():
+            self.track_data(tag, value)
 
     def running_stats(self, which: str) -> RunningStats | None:
         module = self.checkpoint_modules.get(which)
@@ -93,7 +101,8 @@ class MotrixPPO(LoopAgent, PPO):
         module.current_count.fill_(stats.count)
 
     def record_transition(self, **kwargs: Any) -> None:
-        self.clock.time("record", self._record_transition, **kwargs)
+        with torch.no_grad():
+            self.clock.time("record", self._record_transition, **kwargs)
 
     def _record_transition(self, *, observations, states, actions, rewards, next_observations, next_states,
                            terminated, truncated, infos, timestep: int, timesteps: int) -> None:
