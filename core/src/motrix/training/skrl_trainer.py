@@ -41,8 +41,9 @@ class SkrlTrainer:
 
     def checkpoint_env_steps(self, checkpoint_path: Path) -> int:
         """The env-steps of a checkpoint whose header and digest verify (``CheckpointError`` if not)."""
-        parts = self._parts()
-        header, _ = parts.read_checkpoint(Path(checkpoint_path), parts.device())
+        # Read onto the host: choosing the device would start the framework's runtime (JAX's
+        # XLA client, CUDA) in a process that may yet have to join a process group first.
+        header, _ = self._parts().read_checkpoint(Path(checkpoint_path), "cpu")
         return int(header["env_steps"])
 
     def load_policy(self, checkpoint_path: Path, env_name: str, env: Any) -> Any:
