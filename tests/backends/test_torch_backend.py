@@ -153,11 +153,11 @@ def test_updates_run_on_the_update_threads_and_acting_keeps_its_count(env, monke
     cfg = PPOCfg(num_envs=8, rollouts=4, mini_batches=2, learning_epochs=1)
     agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
     seen = []
-    from skrl.agents.torch.ppo import PPO
+    import motrix_backend_torch.agent as agent_module
 
-    original = PPO.update  # skrl's PPO.update, which the agent wraps
-    monkeypatch.setattr(PPO, "update",
-                        lambda self, **kw: (seen.append(torch.get_num_threads()), original(self, **kw)))
+    original = agent_module.ppo_update  # the update the agent runs
+    monkeypatch.setattr(agent_module, "ppo_update",
+                        lambda agent: (seen.append(torch.get_num_threads()), original(agent))[1])
     torch.set_num_threads(1)
     agent.update_threads = 2
     _fake_training(agent, env.observation_space.shape[0], updates=1)

@@ -5,7 +5,8 @@ Adam moments, scalers, learning rate, memory, random stream) is saved; skrl 2.1'
 ``PPO.update`` runs on it; the state is put back and motrix's update runs instead. Both
 must end with identical weights, optimizer moments, scaler statistics, learning rate and
 curves, over configs that reach every branch: separate and shared networks, normalizers,
-the KL-adaptive rate, an entropy bonus, value clipping on and off, early stopping on KL.
+the KL-adaptive rate, an entropy bonus, value clipping on and off, early stopping on KL,
+a privileged critic (the Go1's critic observation as skrl's ``states``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from skrl.agents.torch.ppo import PPO  # noqa: E402
 
 CONFIGS = {
     "separate, KL-adaptive rate, normalizers": PPOCfg(num_envs=16, rollouts=8, learning_epochs=3, mini_batches=4),
+    "privileged critic (go1)": PPOCfg(num_envs=16, rollouts=8, learning_epochs=2, mini_batches=2),
     "shared, entropy bonus, value clip off": PPOCfg(
         num_envs=16, rollouts=8, learning_epochs=2, mini_batches=2, share_policy_value_features=True,
         entropy_loss_scale=0.01, clip_predicted_values=False),
@@ -34,21 +36,25 @@ CONFIGS = {
 }
 
 
-def _filled_agent(cfg: PPOCfg):
-    env = motrix.make("cartpole", num_envs=cfg.num_envs, seed=0)
-    wrapped = NpEnvWrapper(env, torch.device("cpu"))
-    agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None)
+def _filled_agent(cfg: PPOCfg, env_name: str = "cartpole"):
+    env = motrix.make(env_name, num_envs=cfg.num_envs, seed=0)
+    critic_space = cfg.critic_space(env)
+    wrapped = NpEnvWrapper(env, torch.device("cpu"), critic=critic_space is not None)
+    agent = build_agent(cfg, env.observation_space, env.action_space, torch.device("cpu"), None,
+                        critic_space=critic_space)
     agent.init()
     agent.enable_training_mode(True)
     torch.manual_seed(0)
     observations, _ = wrapped.reset()
+    states = wrapped.state()
     for t in range(cfg.rollouts):
-        actions, _ = agent.act(observations, None, timestep=t, timesteps=cfg.rollouts)
+        actions, _ = agent.act(observations, states, timestep=t, timesteps=cfg.rollouts)
         next_observations, rewards, terminated, truncated, infos = wrapped.step(actions)
-        agent.record_transition(observations=observations, states=None, actions=actions, rewards=rewards,
-                                next_observations=next_observations, next_states=None, terminated=terminated,
+        next_states = wrapped.state()
+        agent.record_transition(observations=observations, states=states, actions=actions, rewards=rewards,
+                                next_observations=next_observations, next_states=next_states, terminated=terminated,
                                 truncated=truncated, infos=infos, timestep=t, timesteps=cfg.rollouts)
-        observations = next_observations
+        observations, states = next_observations, next_states
     return agent
 
 
@@ -80,7 +86,8 @@ def _assert_identical(a, b, where: str = "") -> None:
 
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_motrix_update_is_skrls_ppo_update_bit_for_bit(name):
-    agent = _filled_agent(CONFIGS[name])
+    agent = _filled_agent(CONFIGS[name], "go1" if "go1" in name else "cartpole")
+    assert (agent.state_space is not None) == ("critic" in name)
     before = _everything(agent)
 
     agent.tracking_data.clear()

@@ -80,6 +80,15 @@ class PPOCfg(BaseRLCfg):
     """One trunk for policy and value (when both size tuples are equal): one model given to skrl as both."""
     activation: str = "elu"
     """Hidden-layer activation: elu, relu or tanh (a model setting: no ``PPO_CFG`` key)."""
+    symmetry_augmentation: bool = False
+    """Train each minibatch together with its mirror image (observations, actions and critic
+    observations through the env's ``mirror_maps``; advantages and returns as the originals')."""
+    mirror_loss_scale: float = 0.0
+    """Weight of the mirror loss: mean squared gap between the policy's mean action on a mirrored
+    observation and the mirror of its mean action on the original (0: none)."""
+    privileged_critic: bool = True
+    """The value network observes the env's critic observation (the policy's plus privileged
+    values, ``NpEnv.critic_observation_layout``) when the env declares one and the trunk is not shared."""
     initial_log_std: float = 0.0
     """Initial log standard deviation of the Gaussian policy (a model parameter: no ``PPO_CFG`` key)."""
     rollouts: int = 16
@@ -153,6 +162,12 @@ class PPOCfg(BaseRLCfg):
             sizes = getattr(self, name)
             if not sizes or any(s <= 0 for s in sizes):
                 raise UsageError(f"{name} must be positive layer widths, got {sizes}")
+
+    def critic_space(self, env: Any) -> Any:
+        """The critic's observation space for ``env``, or None when the critic observes what the policy does."""
+        if not self.privileged_critic or self.shares_features:
+            return None
+        return getattr(env, "critic_observation_space", None)
 
     @property
     def shares_features(self) -> bool:

@@ -16,8 +16,10 @@ import motrixsim
 import numpy as np
 
 from motrix.env.cfg import EnvCfg
+from motrix.env.critic import critic_rows
 from motrix.env.info import merge_reset_info
 from motrix.env.layout import ObsSlice
+from motrix.env.mirror import MirrorMaps
 from motrix.env.model import load_model
 from motrix.env.state import NpEnvState
 from motrix.errors import UsageError
@@ -156,6 +158,42 @@ class NpEnv(abc.ABC):
         return {"size": int(np.prod(space.shape)), "low": np.asarray(space.low).tolist(),
                 "high": np.asarray(space.high).tolist()}
 
+    # -- optional: a privileged critic (asymmetric actor-critic) -------------------------
+    def privileged_layout(self) -> tuple[ObsSlice, ...]:
+        """Named slices of what the critic observes beyond the policy's observation: true
+        quantities a deployed robot cannot measure (contact forces, the terrain around it,
+        its true velocity). Default: none. The critic's observation is the policy's (without
+        sensor noise), then these, then the randomization's draws when it is on
+        (``critic_observation_layout``); ``motrix export`` carries the policy alone.
+        """
+        return ()
+
+    def privileged_observation(self, state: NpEnvState) -> np.ndarray:
+        """``(num_envs, P)`` values of ``privileged_layout`` from the physics state, called after
+        ``update_state`` (every env) and again after resets (the rows of the envs reset)."""
+        raise NotImplementedError(f"{type(self).__name__} declares a privileged_layout but no privileged_observation")
+
+    def critic_observation_layout(self) -> tuple[ObsSlice, ...] | None:
+        """What the critic observes, in order: the policy's observation, the env's privileged
+        slices, the randomization's draws; None when the env declares nothing beyond the policy's."""
+        extra = tuple(self.privileged_layout())
+        if self.cfg.randomization.enabled:
+            extra += self._randomizer_for_layout().privileged_layout()
+        return (*self.observation_layout(), *extra) if extra else None
+
+    @property
+    def critic_observation_space(self) -> gym.spaces.Box | None:
+        """The critic's observation space for one env (None: it observes what the policy does)."""
+        layout = self.critic_observation_layout()
+        if layout is None:
+            return None
+        return gym.spaces.Box(-np.inf, np.inf, (sum(piece.size for piece in layout),), dtype=np.float32)
+
+    def mirror_maps(self) -> MirrorMaps | None:
+        """The task's left–right mirror (``motrix.env.mirror``): of the observation, the action
+        and the critic observation, for symmetry augmentation. Default: None (not symmetric)."""
+        return None
+
     # -- what the base owns ----------------------------------------------------------
     @property
     def state(self) -> NpEnvState:
@@ -189,6 +227,7 @@ class NpEnv(abc.ABC):
         self.reset_ids = np.arange(self.num_envs)
         obs, info = self.reset(self.data)
         obs = self._checked_obs(obs, self.num_envs, "reset")
+        clean = obs.copy() if self._critic_size else None
         if self.cfg.randomization.enabled:
             self._start_randomization()
             obs = self.randomizer.noisy(obs)
@@ -201,6 +240,9 @@ class NpEnv(abc.ABC):
             data=self.data, obs=obs, reward=np.zeros(n, np.float32),
             terminated=np.zeros(n, bool), truncated=np.zeros(n, bool), info=info, final_obs=obs,
         )
+        if clean is not None:
+            critic = self._critic_rows(clean, self._state, self._all_ids)
+            self._state.critic_obs = self._state.final_critic_obs = critic
         return self._state
 
     def physics_step(self) -> None:
@@ -218,7 +260,7 @@ class NpEnv(abc.ABC):
         # A fresh state (and info dict) per step: the env may set fields and write into
         # info, while the state returned last time stays as it was.
         state = NpEnvState(prev.data, prev.obs, prev.reward, prev.terminated, prev.truncated,
-                           dict(prev.info), prev.final_obs)
+                           dict(prev.info), prev.final_obs, prev.critic_obs, prev.final_critic_obs)
         actions, bad_action = self._prepare_actions(actions)
         randomizer = self.randomizer
         if randomizer is not None:
@@ -243,6 +285,11 @@ class NpEnv(abc.ABC):
             obs[invalid] = 0.0
             reward[invalid] = 0.0
             terminated |= invalid
+        final_critic = critic = None
+        if self._critic_size:  # before the sensor noise: the critic sees the true observation
+            final_critic = critic = self._critic_rows(obs.copy(), state, self._all_ids)
+            if invalid is not self._no_invalid:
+                final_critic[invalid] = 0.0
         if randomizer is not None:
             obs = randomizer.noisy(obs)  # final_obs too: the observation the step ended on, as sensed
 
@@ -260,25 +307,45 @@ class NpEnv(abc.ABC):
             if np.shape(reset_obs) != (idx.size, *self._obs_shape):  # type: ignore[misc]
                 raise ValueError(f"{type(self).__name__}.reset returned obs of shape {np.shape(reset_obs)}, "
                                  f"expected {(idx.size, *self._obs_shape)}")  # type: ignore[misc]
+            reset_obs = np.array(reset_obs, dtype=np.float32)
+            clean_reset = reset_obs.copy() if final_critic is not None else None
             if randomizer is not None:
                 randomizer.was_reset(self.data, idx)
-                reset_obs = randomizer.noisy(np.array(reset_obs, dtype=np.float32))
+                reset_obs = randomizer.noisy(reset_obs)
             obs = obs.copy()
             obs[idx] = reset_obs
             merge_reset_info(info, reset_info, idx, self.num_envs)
             self._steps[idx] = 0
+            if final_critic is not None:
+                critic = final_critic.copy()
+                critic[idx] = self._critic_rows(clean_reset, state, idx)
         info["steps"] = self._steps.copy()
-        self._state = NpEnvState(self.data, obs, reward, terminated, truncated, info, final_obs)
+        self._state = NpEnvState(self.data, obs, reward, terminated, truncated, info, final_obs, critic, final_critic)
         return self._state
 
     # -- helpers ---------------------------------------------------------------------
-    def _start_randomization(self) -> None:
+    def _critic_rows(self, clean_obs: np.ndarray, state: NpEnvState, ids: np.ndarray) -> np.ndarray:
+        return critic_rows(self, clean_obs, state, ids)
+
+    def _randomizer_for_layout(self):
+        """The randomizer (built now if ``init_state`` has not yet), for its privileged layout."""
+        if self.randomizer is None:
+            if self._action_bounds is None:
+                self._cache_spaces()
+            if self.randomizer is None:
+                self._build_randomizer()
+        return self.randomizer
+
+    def _build_randomizer(self) -> None:
         from motrix.env.randomization.runtime import Randomizer
 
+        layout = tuple(self.observation_layout())
+        self.randomizer = Randomizer(self.cfg.randomization, self.model, self.num_envs, self.cfg.ctrl_dt,
+                                     layout, self._action_bounds[2], lambda: self.np_random)  # type: ignore[index]
+
+    def _start_randomization(self) -> None:
         if self.randomizer is None:
-            layout = tuple(self.observation_layout())
-            self.randomizer = Randomizer(self.cfg.randomization, self.model, self.num_envs, self.cfg.ctrl_dt,
-                                         layout, self._action_bounds[2], lambda: self.np_random)  # type: ignore[index]
+            self._build_randomizer()
         self.randomizer.started(self.data)
 
     def _cache_spaces(self) -> None:
@@ -294,6 +361,10 @@ class NpEnv(abc.ABC):
         # Stands in for non-finite actions: zero, moved inside the bounds.
         fallback = np.clip(np.zeros_like(low), low, high)
         self._action_bounds = (low, high, fallback)
+        self._privileged_size = sum(piece.size for piece in self.privileged_layout())
+        critic = self.critic_observation_space
+        self._critic_size = int(critic.shape[0]) if critic is not None else 0
+        self._all_ids = np.arange(self.num_envs)
 
     def _prepare_actions(self, actions: Any) -> tuple[np.ndarray, np.ndarray | None]:
         low, high, fallback = self._action_bounds  # type: ignore[misc]

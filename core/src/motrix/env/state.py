@@ -35,6 +35,12 @@ class NpEnvState:
     """Per-env extras: ``"Reward"`` (term → ``(num_envs,)``), ``"metrics"``, ``"steps"``, env-specific keys."""
     final_obs: np.ndarray | None = None
     """Observations the step ended on, before any auto-reset; rows of unfinished envs equal ``obs``."""
+    critic_obs: np.ndarray | None = None
+    """What the critic observes ``(num_envs, critic_size)`` float32, for envs that declare a
+    privileged critic observation (``NpEnv.critic_observation_layout``); None otherwise. As
+    ``obs``: the reset observation for envs that just finished."""
+    final_critic_obs: np.ndarray | None = None
+    """``critic_obs`` the step ended on, before any auto-reset (bootstraps truncated episodes)."""
 
     @property
     def done(self) -> np.ndarray:

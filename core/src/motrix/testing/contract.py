@@ -137,6 +137,13 @@ def _check_build(name: str, env: Any, num_envs: int) -> None:
             _fail(name, f"{attr} has an empty shape")
     if env.observation_space.dtype != np.float32:
         _fail(name, f"observation_space.dtype must be float32 (observations are), got {env.observation_space.dtype}")
+    critic = env.critic_observation_layout()
+    if critic is not None:
+        sizes = [piece.size for piece in critic]
+        if env.critic_observation_space is None or sum(sizes) != env.critic_observation_space.shape[0]:
+            _fail(name, f"critic_observation_layout sizes sum to {sum(sizes)}, not the critic observation's size")
+        if any(size <= 0 for size in sizes):
+            _fail(name, "privileged_layout has a slice of size 0 or less")
 
 
 def _check_state(name: str, env: NpEnv, state: Any, where: str) -> None:
@@ -152,7 +159,15 @@ def _check_state(name: str, env: NpEnv, state: Any, where: str) -> None:
         if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != dtype:
             got = f"{type(value).__name__} {getattr(value, 'shape', '')} {getattr(value, 'dtype', '')}"
             _fail(name, f"{where}: state.{field} must be {np.dtype(dtype)} of shape {shape}, got {got}")
-    for field in ("obs", "final_obs", "reward"):
+    critic_space = env.critic_observation_space
+    if critic_space is not None:
+        for field in ("critic_obs", "final_critic_obs"):
+            value = getattr(state, field)
+            shape = (n, *critic_space.shape)
+            if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != np.float32:
+                _fail(name, f"{where}: state.{field} must be float32 of shape {shape} (the env declares a "
+                            f"privileged critic observation), got {getattr(value, 'shape', value)}")
+    for field in ("obs", "final_obs", "reward", *(("critic_obs",) if critic_space is not None else ())):
         if not np.isfinite(getattr(state, field)).all():
             _fail(name, f"{where}: state.{field} has non-finite values")
     if not isinstance(state.info, dict):

@@ -33,10 +33,11 @@ def model_spec(cfg: PPOCfg) -> dict[str, Any]:
 
 
 def base_header(env_name: str, cfg: PPOCfg, observation_space: Any, action_space: Any,
-                world_size: int = 1) -> dict[str, Any]:
+                world_size: int = 1, critic_space: Any = None) -> dict[str, Any]:
     """The part of a header that stays the same for every checkpoint of a run."""
     return {
         "env": env_name, "obs_dim": space_dim(observation_space), "action_dim": space_dim(action_space),
+        "critic_obs_dim": space_dim(critic_space) if critic_space is not None else 0,
         "num_envs": cfg.num_envs, "model": model_spec(cfg), "world_size": world_size,
     }
 
@@ -52,9 +53,15 @@ def check_env(header: dict[str, Any], path: Path, env_name: str, obs_dim: int, a
 
 
 def check_resumable(header: dict[str, Any], path: Path, env_name: str, cfg: PPOCfg,
-                    observation_space: Any, action_space: Any, world_size: int = 1) -> None:
-    """A checkpoint a run may continue from: same env, same spaces, same networks, same world size."""
+                    observation_space: Any, action_space: Any, world_size: int = 1, critic_space: Any = None) -> None:
+    """A checkpoint a run may continue from: same env, same spaces (the critic's too), same
+    networks, same world size."""
     check_env(header, path, env_name, space_dim(observation_space), space_dim(action_space))
+    critic_dim = space_dim(critic_space) if critic_space is not None else 0
+    if int(header.get("critic_obs_dim", 0)) != critic_dim:
+        raise CheckpointError(f"checkpoint {path} has a critic observing {header.get('critic_obs_dim', 0) or 'the policy observation'}"
+                              f" numbers, this run's critic observes {critic_dim or 'the policy observation'}: "
+                              "resume with the privileged_critic setting it was trained with")
     if int(header.get("world_size", 1)) != world_size:
         raise CheckpointError(f"checkpoint {path} was trained by {header.get('world_size', 1)} processes, "
                               f"not {world_size}: resume it with the same world size")

@@ -45,6 +45,12 @@ class AgentContext:
     """Processes training together; one iteration is ``num_envs × world_size`` env-steps."""
     collectives: Collectives | None = None
     """The backend's collectives in a data-parallel run (None in one process)."""
+    mirror: Any = None
+    """The env's ``MirrorMaps`` when the config asks for symmetry augmentation (None: no augmentation)."""
+    mirror_loss_scale: float = 0.0
+    """Weight of the mirror loss (with ``mirror``)."""
+    augment: bool = False
+    """Train each minibatch with its mirror image too (with ``mirror``)."""
 
 
 class LoopAgent:
@@ -57,12 +63,14 @@ class LoopAgent:
         self.clock = context.clock
         self.world_size = context.world_size
         self.collectives = context.collectives
+        self.mirror_maps = context.mirror
+        self.mirror_loss_scale = context.mirror_loss_scale
 
     def global_env_steps(self, timestep: int) -> int:
         """Env-steps done after ``timestep`` iterations of this invocation (every rank's)."""
         return (self.start_iteration + timestep) * self.num_envs * self.world_size
 
-    NORMALIZERS = ("observation_preprocessor", "value_preprocessor")
+    NORMALIZERS = ("observation_preprocessor", "state_preprocessor", "value_preprocessor")
 
     def running_stats(self, which: str) -> RunningStats | None:
         """A normalizer's statistics as host arrays (None when the config has none); per backend."""

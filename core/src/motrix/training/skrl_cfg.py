@@ -29,6 +29,9 @@ FIELD_MAP: dict[str, str] = {
     "share_policy_value_features": "none: one model object passed as both policy and value",
     "activation": "none: the backend's models",
     "initial_log_std": "none: initial value of the policy's log_std parameter",
+    "symmetry_augmentation": "none: motrix's update adds each minibatch's mirror image (env.mirror_maps)",
+    "mirror_loss_scale": "none: motrix's update adds the mirror loss with this weight",
+    "privileged_critic": "state_space of PPO and the models (the env's critic observation), state_preprocessor",
     # PPO_CFG keys
     "rollouts": "rollouts (and RandomMemory memory_size)",
     "learning_epochs": "learning_epochs",

@@ -20,13 +20,14 @@ writes TensorBoard events, checkpoints and metadata. One iteration is then
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from pathlib import Path
 from typing import Any
 
 from motrix.distributed.sync import any_rank, gather_digests
-from motrix.errors import MotrixError
+from motrix.errors import MotrixError, UsageError
 from motrix.runs.checkpoints import CheckpointWriteError
 from motrix.training.checkpoint_header import base_header, check_resumable
 from motrix.training.checkpoint_writer import CheckpointWriter
@@ -55,8 +56,9 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     # Env, wrapped for skrl
     env = job.make_env()
+    critic_space = cfg.critic_space(env)  # None: the critic observes what the policy does
     clock = PhaseClock()  # where the wall time goes: env, act, record, update
-    wrapped = parts.wrap_env(env, device, clock)
+    wrapped = parts.wrap_env(env, device, clock, critic=critic_space is not None)
 
     # Where we start: fresh, or the checkpoint being resumed
     resume_state = None
@@ -64,7 +66,7 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     if job.resume_from is not None:
         resume_header, resume_state = parts.read_checkpoint(job.resume_from, device)
         check_resumable(resume_header, job.resume_from, job.env_spec.name, cfg, env.observation_space,
-                        env.action_space, world.world_size)
+                        env.action_space, world.world_size, critic_space)
         start_iteration = int(resume_header["env_steps"]) // steps_per_iteration
         env.load_training_state(resume_header.get("env_state", {}))  # e.g. curriculum levels; every rank takes rank 0's
     remaining = max(0, total_iterations - start_iteration)
@@ -74,8 +76,8 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     # Checkpoints (rank 0's): the state is copied to the host here; encoding, writing and
     # fsync-ing it (and the index and the metadata) happen on a background thread.
     store = job.run.checkpoints(parts.checkpoint_suffix) if main else None
-    header = base_header(job.env_spec.name, cfg, env.observation_space, env.action_space, world.world_size)
-    writer = CheckpointWriter(start_iteration, job.resume_from)
+    header = base_header(job.env_spec.name, cfg, env.observation_space, env.action_space, world.world_size,
+                         critic_space)
 
     def save(iteration: int) -> None:
         if not main:
@@ -102,8 +104,10 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
 
     context = AgentContext(num_envs=cfg.num_envs, run_path=job.run.path if main else None,
                            start_iteration=start_iteration, episode_stats=stats, clock=clock,
-                           world_size=world.world_size, collectives=collectives)
-    agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context)
+                           world_size=world.world_size, collectives=collectives,
+                           mirror=mirror_maps(cfg, env, job.env_spec.name, critic_space),
+                           mirror_loss_scale=cfg.mirror_loss_scale, augment=cfg.symmetry_augmentation)
+    agent = parts.build_agent(cfg, env.observation_space, env.action_space, device, context, critic_space)
     if resume_state is not None:
         parts.restore(agent, resume_state, job.resume_from)
         if world.rank != 0:  # the checkpoint holds rank 0's random streams: each rank draws its own
@@ -129,6 +133,9 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
     env.set_training_progress(share_done(start_iteration))
     iteration = start_iteration
     interrupted = False
+    # Its thread starts here, where the try below is sure to stop it: an error building the
+    # agent leaves no thread behind to keep the process from exiting.
+    writer = CheckpointWriter(start_iteration, job.resume_from)
     if remaining == 0:
         progress.message(f"nothing to do: the budget of {total_env_steps:,} env-steps is already done")
     try:
@@ -192,6 +199,19 @@ def train(job: TrainJob, parts: SkrlParts) -> TrainResult:
         progress.message(f"wall time: {format_split(split)}")
     return TrainResult(env_steps=env_steps, wall_seconds=wall, final_mean_return=stats.mean_recent_return(),
                        checkpoint=last_path, interrupted=interrupted, extra=extra)
+
+
+def mirror_maps(cfg: Any, env: Any, env_name: str, critic_space: Any) -> Any:
+    """The env's mirror maps when the config asks for symmetry (``UsageError`` if it has none)."""
+    if not (cfg.symmetry_augmentation or cfg.mirror_loss_scale):
+        return None
+    maps = env.mirror_maps()
+    if maps is None:
+        raise UsageError(f"env {env_name!r} declares no mirror maps, so it cannot be trained with "
+                         "symmetry_augmentation or mirror_loss_scale; leave both at their defaults")
+    if critic_space is None:
+        maps = dataclasses.replace(maps, critic=None)
+    return maps
 
 
 def load_policy(parts: SkrlParts, checkpoint: Path, env_name: str, env: Any, device: Any = None) -> Any:

@@ -43,15 +43,17 @@ class SkrlParts(Protocol):
     def seed(self, seed: int) -> None:
         """Seed Python, NumPy and the framework's generators."""
 
-    def wrap_env(self, env: Any, device: Any, clock: Any) -> Any:
-        """The ``NpEnv`` as a skrl env on ``device``, charging ``clock`` with env and act time."""
+    def wrap_env(self, env: Any, device: Any, clock: Any, critic: bool = False) -> Any:
+        """The ``NpEnv`` as a skrl env on ``device``, charging ``clock`` with env and act time;
+        with ``critic``, its ``state()`` is the env's critic observation."""
 
     def read_checkpoint(self, path: Path, device: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         """``(header, state)`` of a checkpoint file (``CheckpointError`` when it is damaged)."""
 
     def build_agent(self, cfg: PPOCfg, observation_space: Any, action_space: Any, device: Any,
-                    context: AgentContext) -> Any:
-        """Models, ``PPO_CFG``, memory and the PPO agent."""
+                    context: AgentContext, critic_space: Any = None) -> Any:
+        """Models, ``PPO_CFG``, memory and the PPO agent; the value network reads ``critic_space``
+        (skrl's ``states``) when it is given."""
 
     def restore(self, agent: Any, state: dict[str, Any], path: Path) -> None:
         """Put a checkpoint's state into a freshly built agent."""
@@ -88,7 +90,7 @@ class SkrlClasses:
 
 
 def skrl_agent_cfg(classes: SkrlClasses, cfg: PPOCfg, observation_space: Any, device: Any,
-                   run_path: Path | None) -> tuple[Any, Any]:
+                   run_path: Path | None, critic_space: Any = None) -> tuple[Any, Any]:
     """skrl 2.x ``PPO_CFG`` and the rollout ``RandomMemory`` for ``cfg``: ``(agent_cfg, memory)``.
 
     TensorBoard events go straight into ``run_path`` (none when it is None), once per update.
@@ -101,6 +103,8 @@ def skrl_agent_cfg(classes: SkrlClasses, cfg: PPOCfg, observation_space: Any, de
         learning_rate_scheduler_kwargs=settings.kl_scheduler_kwargs or {},
         observation_preprocessor=scaler if settings.observation_normalizer else None,
         observation_preprocessor_kwargs={"size": observation_space, "device": device},
+        state_preprocessor=scaler if settings.observation_normalizer and critic_space is not None else None,
+        state_preprocessor_kwargs={"size": critic_space, "device": device} if critic_space is not None else {},
         value_preprocessor=scaler if settings.value_normalizer else None,
         value_preprocessor_kwargs={"size": 1, "device": device},
         experiment=classes.experiment_cfg(

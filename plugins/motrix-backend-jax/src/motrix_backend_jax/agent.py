@@ -82,7 +82,7 @@ class MotrixPPO(LoopAgent, PPO):
             self.value.state_dict = self.value.state_dict.replace(params=put(self.value.state_dict.params))
         self.policy_optimizer = self.policy_optimizer.replace(state=put(self.policy_optimizer.state))
         self.value_optimizer = self.value_optimizer.replace(state=put(self.value_optimizer.state))
-        for which in ("observation_preprocessor", "value_preprocessor"):
+        for which in self.NORMALIZERS:
             stats = self._scaler_stats(which)
             if stats is not None:
                 self._set_scaler_stats(which, put(stats))
@@ -130,6 +130,8 @@ class MotrixPPO(LoopAgent, PPO):
                            terminated, truncated, infos, timestep: int, timesteps: int) -> None:
         state = infos.get("np_state") if isinstance(infos, dict) else None
         final_obs = infos.get("final_observations", next_observations) if isinstance(infos, dict) else next_observations
+        if isinstance(infos, dict) and infos.get("final_states") is not None:  # the critic's, likewise
+            next_states = infos["final_states"]
         if self.training and state is not None:
             self.episode_stats.update(
                 state.reward, state.terminated | state.truncated, infos.get("Reward"), infos.get("metrics")

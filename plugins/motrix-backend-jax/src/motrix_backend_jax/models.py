@@ -99,7 +99,7 @@ class _HostInit:
                     "bias": rng.uniform(-bound, bound, (features,)).astype(np.float32)}
 
         params: dict[str, Any] = {}
-        fan_in = self.num_observations
+        fan_in = getattr(self, "num_inputs", self.num_observations)
         net = {}
         for i, size in enumerate(self.hidden):
             net[f"dense_{i}"] = dense_params(fan_in, size)
@@ -144,18 +144,25 @@ class Policy(_HostInit, ProcessMean, GaussianMixin, Model):
 
 
 class Value(_HostInit, ProcessMean, DeterministicMixin, Model):
-    """State-value function: MLP → 1."""
+    """State-value function: MLP → 1, of the policy's observation or, with a ``state_space``,
+    of the env's critic observation (skrl's ``states``: an asymmetric actor-critic)."""
 
     hidden: tuple[int, ...] = (64, 64)
     activation: str = "elu"
+    critic: bool = False
 
     def __init__(self, observation_space=None, action_space=None, device=None, *, hidden=(64, 64),
-                 activation="elu", state_space=None, parent=None, name=None) -> None:
+                 activation="elu", state_space=None, critic=None, parent=None, name=None) -> None:
         Model.__init__(self, observation_space=observation_space, state_space=state_space,
                        action_space=action_space, device=device, parent=parent, name=name)
         self.hidden = tuple(hidden)
         self.activation = activation
+        self.critic = state_space is not None if critic is None else bool(critic)  # flax's clones pass it
         DeterministicMixin.__init__(self, clip_actions=False)
+
+    @property
+    def num_inputs(self) -> int:
+        return self.num_states if self.critic else self.num_observations
 
     @staticmethod
     def _heads() -> tuple[str, ...]:
@@ -163,7 +170,7 @@ class Value(_HostInit, ProcessMean, DeterministicMixin, Model):
 
     @nn.compact
     def __call__(self, inputs: dict[str, Any], role: str = "") -> tuple[jax.Array, dict[str, Any]]:
-        x = MLP(self.hidden, self.activation, name="net")(inputs["observations"])
+        x = MLP(self.hidden, self.activation, name="net")(inputs["states" if self.critic else "observations"])
         return dense(1, x.shape[-1], "value")(x), {}
 
 
@@ -210,11 +217,12 @@ class SharedPolicyValue(_HostInit, ProcessMean, GaussianMixin, DeterministicMixi
 
 
 def build_models(spec: dict[str, Any], observation_space, action_space, device=None,
-                 key: jax.Array | None = None) -> dict[str, Model]:
+                 key: jax.Array | None = None, critic_space=None) -> dict[str, Model]:
     """``{"policy": ..., "value": ...}`` from a ``model_spec``, each with ``init_state_dict`` done.
 
     One object twice when shared. ``key`` seeds the initial weights (default: skrl's
-    ``config.jax.key``, which ``skrl.utils.set_seed`` sets).
+    ``config.jax.key``, which ``skrl.utils.set_seed`` sets). The value network reads
+    ``critic_space`` when it is given (never with a shared trunk).
     """
     from skrl import config
 
@@ -230,7 +238,8 @@ def build_models(spec: dict[str, Any], observation_space, action_space, device=N
         return {"policy": shared, "value": shared}
     policy = Policy(observation_space, action_space, device, hidden=policy_hidden,
                     activation=spec["activation"], initial_log_std=spec["initial_log_std"])
-    value = Value(observation_space, action_space, device, hidden=value_hidden, activation=spec["activation"])
+    value = Value(observation_space, action_space, device, hidden=value_hidden, activation=spec["activation"],
+                  state_space=critic_space)
     policy.init_state_dict(inputs, role="policy", key=policy_key)
     value.init_state_dict(inputs, role="value", key=value_key)
     return {"policy": policy, "value": value}

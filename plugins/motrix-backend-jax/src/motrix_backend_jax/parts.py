@@ -21,7 +21,7 @@ from skrl.resources.preprocessors.jax import RunningStandardScaler
 from skrl.resources.schedulers.jax import KLAdaptiveLR
 
 from motrix.config import PPOCfg
-from motrix.errors import CheckpointError
+from motrix.errors import CheckpointError, UsageError
 from motrix.training.checkpoint_header import model_spec
 from motrix.training.skrl_agent import AgentContext
 from motrix.training.skrl_parts import SkrlClasses, skrl_agent_cfg
@@ -75,14 +75,15 @@ class JaxParts:
         np.random.seed(seed % 2**32)
         config.jax.key = seed
 
-    def wrap_env(self, env: Any, device: Any, clock: Any) -> NpEnvWrapper:
-        return NpEnvWrapper(env, device, clock)
+    def wrap_env(self, env: Any, device: Any, clock: Any, critic: bool = False) -> NpEnvWrapper:
+        return NpEnvWrapper(env, device, clock, critic)
 
     def read_checkpoint(self, path: Path, device: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         return checkpoint.load(path)
 
-    def build_agent(self, cfg, observation_space, action_space, device, context: AgentContext) -> MotrixPPO:
-        return build_agent(cfg, observation_space, action_space, device, context.run_path, context)
+    def build_agent(self, cfg, observation_space, action_space, device, context: AgentContext,
+                    critic_space: Any = None) -> MotrixPPO:
+        return build_agent(cfg, observation_space, action_space, device, context.run_path, context, critic_space)
 
     def restore(self, agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
         restore_agent(agent, state, path)
@@ -118,16 +119,22 @@ class JaxParts:
 
 
 def build_agent(cfg: PPOCfg, observation_space, action_space, device: Any, run_path: Path | None,
-                context: AgentContext | None = None) -> MotrixPPO:
+                context: AgentContext | None = None, critic_space: Any = None) -> MotrixPPO:
     """Models → skrl 2.x ``PPO_CFG`` → ``RandomMemory`` → PPO agent, from a ``PPOCfg``.
 
-    TensorBoard events go into ``run_path`` (none when it is None).
+    TensorBoard events go into ``run_path`` (none when it is None). With a ``critic_space``
+    the value network reads the env's critic observation (skrl's ``states``), through skrl's
+    own act, record and update (the fused programs take the policy's observation only).
     """
-    models = build_models(model_spec(cfg), observation_space, action_space, device)
-    agent_cfg, memory = skrl_agent_cfg(SKRL_CLASSES, cfg, observation_space, device, run_path)
+    if context is not None and context.mirror is not None:
+        raise UsageError("the JAX backend does not train with symmetry_augmentation or mirror_loss_scale yet; "
+                         "use --backend torch for them")
+    models = build_models(model_spec(cfg), observation_space, action_space, device, critic_space=critic_space)
+    agent_cfg, memory = skrl_agent_cfg(SKRL_CLASSES, cfg, observation_space, device, run_path, critic_space)
     return MotrixPPO(
         context=context or AgentContext(num_envs=cfg.num_envs, run_path=run_path), models=models, memory=memory,
-        observation_space=observation_space, action_space=action_space, device=device, cfg=agent_cfg,
+        observation_space=observation_space, state_space=critic_space, action_space=action_space, device=device,
+        cfg=agent_cfg, fused=critic_space is None,
     )
 
 
@@ -150,7 +157,7 @@ def agent_state(agent: MotrixPPO) -> dict[str, Any]:
     if not agent.shared:
         state["value"] = serialization.to_state_dict(agent.value.state_dict.params)
         state["value_optimizer"] = serialization.to_state_dict(agent.value_optimizer.state)
-    for name in ("observation_preprocessor", "value_preprocessor"):
+    for name in agent.NORMALIZERS:
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             state[name] = _scaler_tree(module)
@@ -177,7 +184,7 @@ def restore_agent(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
     if not agent.shared:
         agent.value.state_dict = agent.value.state_dict.replace(params=fit(agent.value.state_dict.params, "value"))
         agent.value_optimizer = agent.value_optimizer.replace(state=fit(agent.value_optimizer.state, "value_optimizer"))
-    for name in ("observation_preprocessor", "value_preprocessor"):
+    for name in agent.NORMALIZERS:
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             stats = fit(_scaler_tree(module), name)

@@ -25,16 +25,22 @@ from motrix.training.skrl_env import NpEnvAdapter
 class NpEnvWrapper(NpEnvAdapter, Wrapper):
     """skrl ``Wrapper`` over an ``NpEnv``: ``reset()`` once, then ``step()`` with auto-reset inside."""
 
-    def __init__(self, env: Any, device: Any, clock: PhaseClock | None = None) -> None:
-        super().__init__(env, device, clock)
+    def __init__(self, env: Any, device: Any, clock: PhaseClock | None = None, critic: bool = False) -> None:
+        super().__init__(env, device, clock, critic)
         self._to_device = jax.jit(lambda arrays: arrays, out_shardings=SingleDeviceSharding(device))
 
     def _put(self, *arrays: np.ndarray) -> list[jax.Array]:
         # One transfer for all of them, into committed arrays on the training device.
         return self._to_device(list(arrays))
 
+    def _array(self, array: np.ndarray) -> jax.Array:
+        (out,) = self._put(np.asarray(array, dtype=np.float32))
+        return out
+
     def reset(self) -> tuple[jax.Array, dict[str, Any]]:
-        (obs,) = self._put(np.asarray(self._init_state().obs, dtype=np.float32))
+        state = self._init_state()
+        self.critic_arrays(state)
+        (obs,) = self._put(np.asarray(state.obs, dtype=np.float32))
         return obs, {}
 
     def step(self, actions: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array, Any]:
@@ -47,4 +53,5 @@ class NpEnvWrapper(NpEnvAdapter, Wrapper):
         dev = self._put(*host)
         obs, reward, terminated, truncated = dev[:4]
         # Only rows of finished envs differ from ``obs``; share the array when none did.
-        return obs, reward, terminated, truncated, self.step_info(state, dev[4] if done else obs)
+        _, final_states = self.critic_arrays(state)
+        return obs, reward, terminated, truncated, self.step_info(state, dev[4] if done else obs, final_states)

@@ -26,7 +26,7 @@ from motrix.distributed.sync import RunningStats
 from motrix.training.skrl_agent import AgentContext, LoopAgent
 from motrix.training.skrl_curves import SkrlCurves
 
-from motrix_backend_torch.update import ppo_update
+from motrix_backend_torch.update import TorchMirror, ppo_update
 
 
 class MotrixPPO(LoopAgent, PPO):
@@ -39,6 +39,14 @@ class MotrixPPO(LoopAgent, PPO):
         self.skrl_curves = SkrlCurves(self)
         self.update_threads = update_threads
         """torch threads while updating (None: as while acting); the count is restored afterwards."""
+        self.mirror = None
+        """The env's mirror maps as ``TorchMirror``s by name (None without symmetry)."""
+        if self.mirror_maps is not None:
+            maps = self.mirror_maps
+            self.mirror = {name: TorchMirror(getattr(maps, name), self.device)
+                           for name in ("observation", "action", "critic") if getattr(maps, name) is not None}
+        self.augment = bool(self.mirror is not None and context.augment)
+        """Each minibatch is trained with its mirror image (``symmetry_augmentation``)."""
 
     def _use_fused_adam(self) -> None:
         """Swap skrl's Adam for the fused kernel: same update, ~0.2 ms less per minibatch on CPU."""
@@ -116,6 +124,8 @@ class MotrixPPO(LoopAgent, PPO):
             return
         # the final observation of episodes that ended here (== next_observations elsewhere)
         next_observations = infos.get("final_observations", next_observations)
+        if infos.get("final_states") is not None:  # the critic observation the episode ended on
+            next_states = infos["final_states"]
         self._current_next_observations = next_observations
         self._current_next_states = next_states
         if self.cfg.rewards_shaper is not None:

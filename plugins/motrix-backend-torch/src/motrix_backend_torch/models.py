@@ -48,18 +48,20 @@ class Policy(GaussianMixin, Model):
 
 
 class Value(DeterministicMixin, Model):
-    """State-value function: MLP → 1."""
+    """State-value function: MLP → 1, of the policy's observation or, given a ``critic_space``,
+    of the env's critic observation (skrl's ``states``: an asymmetric actor-critic)."""
 
     def __init__(self, observation_space, action_space, device, *, hidden: tuple[int, ...],
-                 activation: str) -> None:
-        Model.__init__(self, observation_space=observation_space, state_space=None,
+                 activation: str, critic_space=None) -> None:
+        Model.__init__(self, observation_space=observation_space, state_space=critic_space,
                        action_space=action_space, device=device)
         DeterministicMixin.__init__(self, clip_actions=False)
-        self.net = mlp(space_dim(observation_space), hidden, activation)
+        self.input = "states" if critic_space is not None else "observations"
+        self.net = mlp(space_dim(critic_space if critic_space is not None else observation_space), hidden, activation)
         self.value = nn.Linear(hidden[-1], 1)
 
     def compute(self, inputs: dict[str, Any], role: str = "") -> tuple[torch.Tensor, dict[str, Any]]:
-        return self.value(self.net(inputs["observations"])), {}
+        return self.value(self.net(inputs[self.input])), {}
 
 
 class SharedPolicyValue(GaussianMixin, DeterministicMixin, Model):
@@ -105,9 +107,10 @@ class SharedPolicyValue(GaussianMixin, DeterministicMixin, Model):
 
 
 def build_models(
-    spec: dict[str, Any], observation_space, action_space, device: torch.device
+    spec: dict[str, Any], observation_space, action_space, device: torch.device, critic_space=None
 ) -> dict[str, Model]:
-    """``{"policy": ..., "value": ...}`` from a ``model_spec``; one object twice when shared."""
+    """``{"policy": ..., "value": ...}`` from a ``model_spec``; one object twice when shared;
+    the value network reads ``critic_space`` when it is given (never with a shared trunk)."""
     policy_hidden, value_hidden = tuple(spec["policy_hidden"]), tuple(spec["value_hidden"])
     if spec["shared"]:
         shared = SharedPolicyValue(observation_space, action_space, device, hidden=policy_hidden,
@@ -115,5 +118,6 @@ def build_models(
         return {"policy": shared, "value": shared}
     policy = Policy(observation_space, action_space, device, hidden=policy_hidden,
                     activation=spec["activation"], initial_log_std=spec["initial_log_std"])
-    value = Value(observation_space, action_space, device, hidden=value_hidden, activation=spec["activation"])
+    value = Value(observation_space, action_space, device, hidden=value_hidden, activation=spec["activation"],
+                  critic_space=critic_space)
     return {"policy": policy, "value": value}

@@ -57,14 +57,15 @@ class TorchParts:
     def seed(self, seed: int) -> None:
         set_seed(seed)  # random, NumPy, torch (and skrl's keys)
 
-    def wrap_env(self, env: Any, device: torch.device, clock: Any) -> NpEnvWrapper:
-        return NpEnvWrapper(env, device, clock)
+    def wrap_env(self, env: Any, device: torch.device, clock: Any, critic: bool = False) -> NpEnvWrapper:
+        return NpEnvWrapper(env, device, clock, critic)
 
     def read_checkpoint(self, path: Path, device: torch.device) -> tuple[dict[str, Any], dict[str, Any]]:
         return checkpoint.load(path, device)
 
-    def build_agent(self, cfg, observation_space, action_space, device, context: AgentContext) -> MotrixPPO:
-        return build_agent(cfg, observation_space, action_space, device, context.run_path, context)
+    def build_agent(self, cfg, observation_space, action_space, device, context: AgentContext,
+                    critic_space: Any = None) -> MotrixPPO:
+        return build_agent(cfg, observation_space, action_space, device, context.run_path, context, critic_space)
 
     def restore(self, agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
         restore_agent(agent, state, path)
@@ -96,19 +97,21 @@ SKRL_CLASSES = SkrlClasses(ppo_cfg=PPO_CFG, experiment_cfg=ExperimentCfg, random
 
 
 def build_agent(cfg: PPOCfg, observation_space, action_space, device: torch.device, run_path: Path | None,
-                context: AgentContext | None = None) -> MotrixPPO:
+                context: AgentContext | None = None, critic_space: Any = None) -> MotrixPPO:
     """Models → skrl 2.x ``PPO_CFG`` → ``RandomMemory`` → PPO agent, from a ``PPOCfg``.
 
     TensorBoard events go into ``run_path`` (none when it is None). The update runs on every
-    core when its minibatches are large enough to gain (``device.update_threads``).
+    core when its minibatches are large enough to gain (``device.update_threads``). With a
+    ``critic_space`` the value network reads the env's critic observation (skrl's ``states``).
     """
-    models = build_models(model_spec(cfg), observation_space, action_space, device)
-    agent_cfg, memory = skrl_agent_cfg(SKRL_CLASSES, cfg, observation_space, device, run_path)
+    models = build_models(model_spec(cfg), observation_space, action_space, device, critic_space)
+    agent_cfg, memory = skrl_agent_cfg(SKRL_CLASSES, cfg, observation_space, device, run_path, critic_space)
     work = minibatch_work(models, cfg.rollouts, cfg.num_envs, cfg.mini_batches)
     return MotrixPPO(
         context=context or AgentContext(num_envs=cfg.num_envs, run_path=run_path),
         update_threads=update_threads(device, work), models=models, memory=memory,
-        observation_space=observation_space, action_space=action_space, device=device, cfg=agent_cfg,
+        observation_space=observation_space, state_space=critic_space, action_space=action_space, device=device,
+        cfg=agent_cfg,
     )
 
 
@@ -118,7 +121,7 @@ def agent_state(agent: MotrixPPO) -> dict[str, Any]:
     state: dict[str, Any] = {"policy": agent.policy.state_dict(), "optimizer": agent.optimizer.state_dict()}
     if agent.value is not agent.policy:
         state["value"] = agent.value.state_dict()
-    for name in ("observation_preprocessor", "value_preprocessor"):
+    for name in agent.NORMALIZERS:
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             state[name] = module.state_dict()
@@ -135,7 +138,7 @@ def restore_agent(agent: MotrixPPO, state: dict[str, Any], path: Path) -> None:
     if agent.value is not agent.policy:
         load_module(agent.value, state["value"], path, "value")
     agent.optimizer.load_state_dict(state["optimizer"])
-    for name in ("observation_preprocessor", "value_preprocessor"):
+    for name in agent.NORMALIZERS:
         module = agent.checkpoint_modules.get(name)
         if module is not None:
             if name not in state:

@@ -50,23 +50,66 @@ def returns_and_advantages(agent: MotrixPPO) -> None:
         memory.set_tensor_by_name("advantages", pm.standardize(advantages))
 
 
+class TorchMirror:
+    """A ``motrix.env.mirror.Mirror`` on torch tensors: ``x[..., perm] * sign``."""
+
+    def __init__(self, mirror: Any, device: torch.device) -> None:
+        self.perm = torch.as_tensor(mirror.perm, dtype=torch.long, device=device)
+        self.sign = torch.as_tensor(mirror.sign, dtype=torch.float32, device=device)
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return x[..., self.perm] * self.sign
+
+
+def with_mirror_image(agent: MotrixPPO, batch: list[torch.Tensor]) -> list[torch.Tensor]:
+    """The minibatch followed by its mirror image (symmetry augmentation): observations,
+    critic observations and actions mirrored; the old log-probabilities, values, returns and
+    advantages are the originals' (a symmetric task's mirrored sample is as good, and its
+    probability under a symmetric old policy the same)."""
+    observations, states, actions, old_log_prob, old_values, returns, advantages = batch
+    mirror = agent.mirror
+    return [torch.cat([observations, mirror["observation"](observations)]),
+            None if states is None else torch.cat([states, mirror["critic"](states)]),
+            torch.cat([actions, mirror["action"](actions)]),
+            *(torch.cat([x, x]) for x in (old_log_prob, old_values, returns, advantages))]
+
+
 def minibatch_losses(agent: MotrixPPO, batch: list[torch.Tensor], first_epoch: bool
                      ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """``(policy loss, entropy loss, value loss, approximate KL)`` of one minibatch."""
+    """``(policy loss (with the mirror loss), entropy loss, value loss, approximate KL)`` of one
+    minibatch; with mirror maps, of the minibatch and its mirror image (the KL of the originals)."""
     cfg = agent.cfg
+    size = batch[0].shape[0]
+    if agent.mirror is not None and agent.augment:
+        batch = with_mirror_image(agent, batch)
     observations, states, actions, old_log_prob, old_values, returns, advantages = batch
     inputs = {"observations": agent._observation_preprocessor(observations, train=first_epoch),
               "states": agent._state_preprocessor(states, train=first_epoch)}
     _, outputs = agent.policy.act({**inputs, "taken_actions": actions}, role="policy")
     log_prob = outputs["log_prob"]
     with torch.no_grad():
-        kl = pm.approx_kl(log_prob, old_log_prob)
+        kl = pm.approx_kl(log_prob[:size], old_log_prob[:size])
     entropy_loss = (-cfg.entropy_loss_scale * agent.policy.get_entropy(role="policy").mean()
                     if cfg.entropy_loss_scale else torch.zeros((), device=log_prob.device))
     policy_loss = pm.clipped_policy_loss(log_prob, old_log_prob, advantages, cfg.ratio_clip)
+    if agent.mirror is not None and agent.mirror_loss_scale:
+        policy_loss = policy_loss + agent.mirror_loss_scale * mirror_loss(agent, observations, outputs, size)
     predicted, _ = agent.value.act(inputs, role="value")
     value_loss = pm.clipped_value_loss(predicted, old_values, returns, cfg.value_clip, cfg.value_loss_scale)
     return policy_loss, entropy_loss, value_loss, kl
+
+
+def mirror_loss(agent: MotrixPPO, observations: torch.Tensor, outputs: dict[str, Any], size: int) -> torch.Tensor:
+    """Mean squared gap between the mean action on mirrored observations and the mirror of the
+    mean action on the originals (held fixed): zero for a symmetric policy. ``observations``
+    are the raw ones of the minibatch (with their mirror images when augmented)."""
+    mean = outputs["mean_actions"]
+    if mean.shape[0] > size:  # augmented: the mirror images are the second half
+        mirrored_mean = mean[size:]
+    else:
+        mirrored = agent._observation_preprocessor(agent.mirror["observation"](observations))
+        mirrored_mean = agent.policy.act({"observations": mirrored, "states": None}, role="policy")[1]["mean_actions"]
+    return ((mirrored_mean - agent.mirror["action"](mean[:size]).detach()) ** 2).mean()
 
 
 def gradient_step(agent: MotrixPPO, loss: torch.Tensor) -> None:

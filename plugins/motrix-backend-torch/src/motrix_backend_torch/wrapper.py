@@ -31,8 +31,13 @@ class NpEnvWrapper(NpEnvAdapter, Wrapper):
         # env's reward array may be shared with info["Reward"] terms.
         return torch.tensor(array, dtype=torch.float32, device=self._device).view(-1, 1)
 
+    def _array(self, array: np.ndarray) -> torch.Tensor:
+        return self._tensor(array)
+
     def reset(self) -> tuple[torch.Tensor, dict[str, Any]]:
-        return self._tensor(self._init_state().obs), {}
+        state = self._init_state()
+        self.critic_arrays(state)
+        return self._tensor(state.obs), {}
 
     def step(self, actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, Any]:
         # On CPU ``.numpy()`` is a view: the policy's fresh action tensor is not copied.
@@ -40,5 +45,6 @@ class NpEnvWrapper(NpEnvAdapter, Wrapper):
         obs = self._tensor(state.obs)
         # Only rows of finished envs differ from ``obs``; share the tensor when none did.
         final_obs = self._tensor(state.final_obs) if self.any_done(state) else obs
+        _, final_states = self.critic_arrays(state)
         return (obs, self._rewards(state.reward), self._flags(state.terminated), self._flags(state.truncated),
-                self.step_info(state, final_obs))
+                self.step_info(state, final_obs, final_states))

@@ -12,11 +12,14 @@ import motrixsim
 import numpy as np
 
 from motrix.env import NpEnv, NpEnvState
+from motrix.env.layout import ObsSlice
+from motrix.env.mirror import MirrorMaps
 
 from . import rewards as R
 from . import terrain as T
 from .cfg import QuadrupedCfg
 from .kinematics import yaw_quat
+from .mirror import quadruped_mirror_maps
 from .proprioception import Body, BodyReader
 from .robot import Quadruped
 
@@ -165,6 +168,42 @@ class QuadrupedEnv(NpEnv):
         if self.terrain is None:
             return np.zeros_like(x)
         return self.terrain.height_at(x, y).astype(np.float32)
+
+    # -- what the critic knows and the policy does not ----------------------------------------
+    #: Offsets (m, trunk yaw frame) of the ground heights the critic sees on uneven terrain.
+    HEIGHT_GRID = tuple((dx, dy) for dx in (-0.3, 0.0, 0.3) for dy in (-0.3, 0.0, 0.3))
+
+    def privileged_layout(self) -> tuple[ObsSlice, ...]:
+        pieces = [
+            ObsSlice("true_base_lin_vel", 3, "trunk linear velocity in the body frame without sensor noise, m/s"),
+            ObsSlice("base_height", 1, "trunk height above the ground under it, m"),
+            ObsSlice("foot_contact_force", 4, "norm of each foot's contact force, N, in the order of foot_links"),
+            ObsSlice("feet_air_time", 4, "time since each foot left the ground, s (0 on the ground)"),
+        ]
+        if self.terrain is not None:
+            pieces.append(ObsSlice("terrain_heights", len(self.HEIGHT_GRID),
+                                   "ground height minus trunk height at a 3x3 grid 0.3 m apart around the "
+                                   "trunk, in its yaw frame (x forward, then y left), m"))
+        return tuple(pieces)
+
+    def privileged_observation(self, state: NpEnvState) -> np.ndarray:
+        body = self.read_body(state.data)
+        # the forces ``contacts`` read in this step's update_state (a reset robot's are its last step's)
+        foot_force = np.linalg.norm(self._forces[:, 1:, :3], axis=2)
+        ground = self.ground(body.pos[:, 0], body.pos[:, 1])
+        parts = [body.lin_vel, (body.pos[:, 2] - ground)[:, None], foot_force, state.info["feet_air_time"]]
+        if self.terrain is not None:
+            x, y, z, w = body.quat.T
+            yaw = np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+            c, s = np.cos(yaw), np.sin(yaw)
+            parts.append(np.stack([self.ground(body.pos[:, 0] + c * dx - s * dy, body.pos[:, 1] + s * dx + c * dy)
+                                   - body.pos[:, 2] for dx, dy in self.HEIGHT_GRID], axis=1))
+        return np.concatenate(parts, axis=1, dtype=np.float32)
+
+    def mirror_maps(self) -> MirrorMaps | None:
+        if self.randomizer is None and self.cfg.randomization.enabled:
+            self.critic_observation_layout()  # builds the randomizer, whose draws the critic sees
+        return quadruped_mirror_maps(self)
 
     # -- episodes ----------------------------------------------------------------------
     def spawn_dof_pos(self, xy: np.ndarray, yaw: np.ndarray) -> np.ndarray:

@@ -49,6 +49,22 @@ class Randomizer:
         self._fallback = action_fallback
         self._history = np.broadcast_to(action_fallback, (self._max_delay + 1, num_envs, *action_fallback.shape)).copy()
         self._head = 0
+        self._pushed = np.zeros((num_envs, 2), np.float32)  # the push of the last control step (0: none)
+        self._privileged_layout = self._draws_layout()
+        self.privileged_size = sum(piece.size for piece in self._privileged_layout)
+        """Numbers per env in ``privileged()``."""
+
+    def _draws_layout(self) -> tuple[ObsSlice, ...]:
+        probe = np.random.default_rng(0)  # only the shapes of the draws; the env's generator is not touched
+        pieces = [ObsSlice(f"randomized.{q.name}", int(np.prod(q.draw(probe, 1).shape[1:])),
+                           f"this env's draw of randomization.{q.name}, as written to the model")
+                  for q in self.quantities]
+        if self._push_base is not None:
+            pieces.append(ObsSlice("randomized.push", 2, "the push added to the base's world-frame x, y velocity "
+                                                         "in the last control step, m/s (0 when none)"))
+        if self._max_delay:
+            pieces.append(ObsSlice("randomized.action_delay", 1, "this episode's action delay, control steps"))
+        return tuple(pieces)
 
     # -- setup ---------------------------------------------------------------------------
     def _floating_base(self, name: str) -> Any:
@@ -120,6 +136,23 @@ class Randomizer:
         angle = rng.uniform(-np.pi, np.pi, size=idx.size)
         self._push_vel[idx] = np.stack([size * np.cos(angle), size * np.sin(angle)], axis=1)
 
+    # -- what a privileged critic observes ------------------------------------------------
+    def privileged_layout(self) -> tuple[ObsSlice, ...]:
+        """The slices of ``privileged()``: each randomized quantity, the last push, the delay."""
+        return self._privileged_layout
+
+    def privileged(self) -> np.ndarray:
+        """``(num_envs, privileged_size)``: every env's current draws, the push of its last
+        control step and its action delay: what a critic may know and a policy may not."""
+        parts = [q.values.reshape(self.num_envs, -1) for q in self.quantities if q.values is not None]
+        if self._push_base is not None:
+            parts.append(self._pushed)
+        if self._max_delay:
+            parts.append(self._delay[:, None])
+        if not parts:
+            return np.zeros((self.num_envs, 0), np.float32)
+        return np.concatenate(parts, axis=1, dtype=np.float32)
+
     def delayed(self, actions: np.ndarray) -> np.ndarray:
         if not self._max_delay:
             return actions
@@ -144,6 +177,7 @@ class Randomizer:
         if self._push_base is not None:
             self._push_due -= 1
             due = self._push_due <= 0
+            self._pushed[:] = 0.0
             if due.any():
                 idx = due.nonzero()[0]
                 self.push(data, idx)
@@ -155,6 +189,7 @@ class Randomizer:
         vel = np.array(self._push_base.get_global_linear_velocity(view), dtype=np.float32).reshape(idx.size, 3)
         vel[:, :2] += self._push_vel[idx]
         self._push_base.set_global_linear_velocity(view, vel)
+        self._pushed[idx] = self._push_vel[idx]
 
     @property
     def draws_while_stepping(self) -> bool:
