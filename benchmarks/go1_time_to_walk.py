@@ -3,6 +3,7 @@
     python benchmarks/go1_time_to_walk.py [--minutes 8] [--seeds 0 1 2] [--backend torch] [--json out.json]
     python benchmarks/go1_time_to_walk.py --env go2 [--eval-set curriculum=False] ...   # any quadruped
     python benchmarks/go1_time_to_walk.py --env go2 --env-set action_scale=0.35 ...     # an A/B
+    python benchmarks/go1_time_to_walk.py --seeds 0 --steps 2500000 --set privileged_critic=false  # of the learner
 
 ``--env`` times any velocity-tracking quadruped the same way (go2, anymal-c, their rough
 variants); ``--eval-set KEY=VALUE`` changes the evaluation envs only, e.g.
@@ -56,12 +57,15 @@ def checkpoint_interval(env: str, backend: str, updates: int) -> int:
 
 
 def train(env: str, seed: int, minutes: float, backend: str, updates: int, runs: Path,
-          env_sets: tuple[str, ...] = ()) -> tuple[Path, float]:
-    """One budgeted `motrix train ENV`; (run directory, the time.time() the command started)."""
+          env_sets: tuple[str, ...] = (), rl_sets: tuple[str, ...] = (), steps: int | None = None
+          ) -> tuple[Path, float]:
+    """One budgeted `motrix train ENV` (wall minutes, and env-steps when given); (run directory,
+    the time.time() the command started)."""
     every = checkpoint_interval(env, backend, updates)
     cmd = ["motrix", "train", env, "--backend", backend, "--seed", str(seed), "--runs-dir", str(runs),
            "--quiet", "--set", f"check_point_interval={every}", "--set", "keep_checkpoints=0",
-           *(a for s in env_sets for a in ("--env-set", s))]
+           *(["--steps", str(steps)] if steps else []),
+           *(a for s in env_sets for a in ("--env-set", s)), *(a for s in rl_sets for a in ("--set", s))]
     started = time.time()
     run, _, _ = train_for(cmd, minutes)
     return run, started
@@ -106,7 +110,10 @@ def main() -> None:
                         help="env config override for the evaluation only (Python literal values)")
     parser.add_argument("--env-set", action="append", default=[], metavar="KEY=VALUE",
                         help="env config override for training and evaluation (an A/B)")
+    parser.add_argument("--set", dest="rl_set", action="append", default=[], metavar="KEY=VALUE",
+                        help="RL config override for training (an A/B of the learner)")
     parser.add_argument("--minutes", type=float, default=8.0, help="wall budget of each training run")
+    parser.add_argument("--steps", type=int, help="env-step budget of each training run (besides --minutes)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--backend", default="torch")
     parser.add_argument("--checkpoint-updates", type=int, default=16, help="PPO updates between checkpoints")
@@ -120,13 +127,14 @@ def main() -> None:
     print(f"standing (zero actions): planar mean {standing['mean']['planar_velocity_error']:.3f}"
           f" worst {standing['worst']['planar_velocity_error']:.3f} m/s", flush=True)
     figures: dict = {"env": args.env, "env_overrides": args.env_set, "eval_overrides": args.eval_set,
-                     "minutes": args.minutes,
+                     "rl_overrides": args.rl_set, "backend": args.backend, "minutes": args.minutes,
+                     "steps": args.steps,
                      "standing": standing["mean"], "seeds": {}}
     with tempfile.TemporaryDirectory() as tmp:
         runs = Path(args.runs_dir or tmp)
         for seed in args.seeds:
             run, started = train(args.env, seed, args.minutes, args.backend, args.checkpoint_updates, runs,
-                                 tuple(args.env_set))
+                                 tuple(args.env_set), tuple(args.rl_set), args.steps)
             rows = evaluate_run(run, started, args.robots, args.env, **overrides)
             walking = next((r for r in rows if r["walks"]), None)
             figures["seeds"][seed] = {"run": str(run), "checkpoints": rows,
