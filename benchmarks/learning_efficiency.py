@@ -164,9 +164,11 @@ def table(out: Path) -> str:
         group.sort(key=lambda p: p["seed"])
         cells = [f"{p['seed']}: " + (f"{p['env_steps_to_goal'] / 1e6:.2f}M" if p["env_steps_to_goal"]
                                      else f"> {p['trained_env_steps'] / 1e6:.2f}M") for p in group]
-        reached = [p["env_steps_to_goal"] for p in group]
-        median = (f"{statistics.median(reached) / 1e6:.2f}M" if all(reached) and len(reached) >= 3
-                  else "–")
+        # a seed that did not get there counts as more than any that did: the median is known
+        # while fewer than half missed
+        reached = sorted(p["env_steps_to_goal"] or float("inf") for p in group)
+        middle = statistics.median_low(reached) if len(reached) >= 3 else float("inf")
+        median = f"{middle / 1e6:.2f}M" if middle != float("inf") and len(reached) % 2 else "–"
         speed = ", ".join(f"{p['training_env_steps_per_s'] or 0:,.0f} / {p['env_only_env_steps_per_s'] or 0:,.0f}"
                           for p in group)
         lines.append(f"| `{task}` | {backend} | {label} | {'; '.join(cells)} | {median} | {speed} |")
