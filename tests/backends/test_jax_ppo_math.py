@@ -137,21 +137,11 @@ def test_gae_and_standardize_are_skrls_compute_gae():
 
 
 # -- losses --------------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "advantage, ratio, expected",
-    [
-        (2.0, 1.1, -2.2),  # inside 1 ± 0.2: -r·A
-        (2.0, 1.5, -2.4),  # A > 0, r above: the gain is capped at 1.2·A
-        (2.0, 0.5, -1.0),  # A > 0, r below: the unclipped (worse) 0.5·A counts
-        (-1.0, 1.5, 1.5),  # A < 0, r above: the unclipped (worse) 1.5·A counts
-        (-1.0, 0.5, 0.8),  # A < 0, r below: capped at 0.8·A
-    ],
-)
-def test_clipped_policy_loss_on_each_side_of_the_clip(advantage, ratio, expected):
+@pytest.mark.parametrize(("advantage", "ratio"), [(2.0, 1.1), (2.0, 1.5), (2.0, 0.5), (-1.0, 1.5), (-1.0, 0.5)])
+def test_clipped_policy_loss_stops_moving_where_the_clip_binds(advantage, ratio):
+    # the values on each side of the clip are test_ppo_math.py's, for both backends
     old = f32([-1.0])
     new = old + math.log(ratio)
-    close(pm.clipped_policy_loss(new, old, f32([advantage]), 0.2), expected, tol=1e-5)
-    # where the clip binds, the loss no longer moves with the new log-prob
     grad = jax.grad(lambda lp: pm.clipped_policy_loss(lp, old, f32([advantage]), 0.2))(new)
     clipped = (advantage > 0 and ratio > 1.2) or (advantage < 0 and ratio < 0.8)
     close(grad, [[0.0]] if clipped else [[-advantage * ratio]], tol=1e-5)

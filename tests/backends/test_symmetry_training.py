@@ -98,6 +98,12 @@ def test_symmetry_trains_through_the_cli_and_is_refused_where_it_cannot_be(tmp_p
     trained = run_motrix("train", "go1", "--backend", "torch", "--set", "symmetry_augmentation=true",
                          "--set", "mirror_loss_scale=0.1", *small)
     assert trained.returncode == 0, trained.stderr
+    from tests.backends.conftest import backend_installed
+
+    if backend_installed("jax"):
+        jax_refused = run_motrix("train", "go1", "--backend", "jax", "--set", "symmetry_augmentation=true", *small)
+        assert jax_refused.returncode != 0 and "does not train with symmetry_augmentation" in jax_refused.stderr
+        assert len(jax_refused.stderr.strip().splitlines()) == 1, jax_refused.stderr
     refused = run_motrix("train", "cartpole", "--set", "symmetry_augmentation=true", *small)
     assert refused.returncode != 0 and "declares no mirror maps" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
